@@ -1,0 +1,106 @@
+"""``<table>`` → a rectangular grid with rowspan/colspan expanded.
+
+Labels propagate through spans and values must not: every covered position gets a cell that
+repeats the text of the cell it was spanned from, flagged ``spanned=True``, so label readers
+can use it and value readers can skip it (no double counting). Spans are capped so a hostile
+``rowspan=100000`` cannot blow up memory.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from selectolax.lexbor import LexborNode
+
+from .text import node_text
+
+__all__ = ["GridCell", "MAX_COLSPAN", "MAX_COLS", "build_grid", "is_leaf_table", "table_rows"]
+
+MAX_COLSPAN = 64
+MAX_COLS = 256
+MAX_ROWSPAN = 512
+
+
+@dataclass(frozen=True, slots=True)
+class GridCell:
+    """One grid position. ``text`` keeps the cell's line breaks (``\\n``); use
+    ``text.compact`` to compare labels."""
+
+    row: int
+    col: int
+    text: str
+    origin: tuple[int, int]  # grid position of the real cell this one comes from
+    rowspan: int = 1
+    colspan: int = 1
+    is_th: bool = False
+
+    @property
+    def spanned(self) -> bool:
+        """True for positions covered by another cell's span (not the cell itself)."""
+        return self.origin != (self.row, self.col)
+
+
+def table_rows(table: LexborNode) -> list[LexborNode]:
+    """The ``<tr>`` elements of this table, not of tables nested inside it."""
+    rows: list[LexborNode] = []
+    child = table.child
+    while child is not None:
+        if child.tag == "tr":
+            rows.append(child)
+        elif child.tag in ("tbody", "thead", "tfoot"):
+            sub = child.child
+            while sub is not None:
+                if sub.tag == "tr":
+                    rows.append(sub)
+                sub = sub.next
+        child = child.next
+    return rows
+
+
+def is_leaf_table(table: LexborNode) -> bool:
+    """A table with no table inside it (layout tables wrap the data tables)."""
+    return table.css_first("table") is None
+
+
+def _span(value: str | None, cap: int) -> int:
+    try:
+        n = int(str(value).strip().rstrip(";").split(".")[0]) if value is not None else 1
+    except ValueError:
+        return 1
+    return max(1, min(n, cap))
+
+
+def build_grid(table: LexborNode) -> list[list[GridCell]]:
+    """Expand spans into a list of rows of equal length (short rows padded with blanks)."""
+    rows = table_rows(table)
+    taken: dict[tuple[int, int], GridCell] = {}
+    width = 0
+    for r, tr in enumerate(rows):
+        c = 0
+        cell = tr.child
+        while cell is not None:
+            if cell.tag not in ("td", "th"):
+                cell = cell.next
+                continue
+            while (r, c) in taken:
+                c += 1
+            if c >= MAX_COLS:
+                break
+            attrs = cell.attributes
+            rs = min(_span(attrs.get("rowspan"), MAX_ROWSPAN), len(rows) - r)
+            cs = min(_span(attrs.get("colspan"), MAX_COLSPAN), MAX_COLS - c)
+            text = node_text(cell)
+            for dr in range(rs):
+                for dc in range(cs):
+                    taken[(r + dr, c + dc)] = GridCell(
+                        r + dr, c + dc, text, (r, c), rs, cs, cell.tag == "th"
+                    )
+            c += cs
+            width = max(width, c)
+            cell = cell.next
+    grid: list[list[GridCell]] = []
+    for r in range(len(rows)):
+        grid.append(
+            [taken.get((r, c)) or GridCell(r, c, "", (r, c)) for c in range(width)]
+        )
+    return grid
