@@ -18,7 +18,7 @@ __all__ = ["NA_MARKS", "UNITS", "is_value_text", "parse_value"]
 
 #: Cell texts meaning "not applicable / nothing to report" (never 0).
 NA_MARKS = frozenset(
-    "- -- --- ---- — —— ― ‐ – / ／ \\ 无 無 暂无 空 × x X ＊ * 不适用 /".split() + ["- -", "— —", "－", "－－"]
+    ["-", "--", "---", "----", "—", "——", "―", "‐", "–", "/", "／", "\\", "无", "無", "暂无", "空", "×", "x", "X", "＊", "*", "不适用", "/"] + ["- -", "— —", "－", "－－"]
 )
 #: Units printed in unit cells or after a number in a value cell.
 UNITS = (
@@ -32,8 +32,8 @@ _NUMBER = re.compile(
     rf"\s*(?P<unit>{_UNIT_ALT})?(?P<rest>.*)$",
     re.S,
 )
-_YES = frozenset("是 有 √ ✓ ✔ 已 具备 是的 yes Y".split())
-_NO = frozenset("否 无网上办事功能 没有 未 × ✗ ✘ 不具备 no N".split())
+_YES = frozenset(["是", "有", "√", "✓", "✔", "已", "具备", "是的", "yes", "Y"])
+_NO = frozenset(["否", "无网上办事功能", "没有", "未", "×", "✗", "✘", "不具备", "no", "N"])
 _NOTE_STRIP = " \t,，、;；:：。.()（）[]【】<>《》"
 
 

@@ -1,0 +1,340 @@
+"""Era-1 statistics tables: the 2014–2018 label/unit/value form and older local forms.
+
+Read from a real ``<table>`` grid (spans expanded, repeated page-break headers dropped, split
+tables continued) or from a table flattened into lines (one cell per line, empty cells lost,
+like the seed). Both produce ``RawRow``s; ``rows_to_facts`` then builds the row hierarchy from
+the numbering, matches the catalogue and reads the values.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from .catalogue import Entry, Era1Catalogue, level_of
+from .grid import GridCell
+from .model import Fact, Value
+from .text import compact, normalize_label, normalize_space
+from .values import NA_MARKS, UNITS, is_value_text, parse_value
+
+__all__ = ["Layout", "RawRow", "find_layout", "grid_rows", "is_era1_grid", "rows_to_facts", "text_rows"]
+
+_LABEL_HEADERS = frozenset({"统计指标", "指标名称", "指标", "项目", "统计项目", "指标项目", "项目名称", "内容"})
+_UNIT_HEADERS = frozenset({"单位", "计量单位", "计算单位"})
+_CODE_HEADERS = frozenset({"代码", "序号", "编号", "行次", "栏次"})
+_VALUE_HEADER_HINT = re.compile(r"(统计数|数量|数值|本期|累计|本年|年度|历年|合计|总计|统计|\d{4}年)")
+_CONVENTION_ROW = frozenset({"甲", "乙", "丙", "丁", "1", "2", "3", "4", "5"})
+_UNIT_SET = frozenset(UNITS) | {"是/否", "是否", "个/人", "人/次", "万元/元"}
+_TITLE = re.compile(r"(统计表|情况表|统计报表|统计附表|附表)$")
+
+
+@dataclass(frozen=True, slots=True)
+class RawRow:
+    """One table row before interpretation."""
+
+    label: str
+    unit: str  # printed unit cell text ("" when none)
+    values: tuple[tuple[str | None, str], ...]  # (column header or None, cell text)
+    code: str = ""
+
+
+@dataclass(slots=True)
+class Layout:
+    """Which grid columns hold what (found from the header row, reused by continuations)."""
+
+    label_col: int
+    unit_col: int | None
+    code_col: int | None
+    value_cols: list[int]
+    headers: dict[int, str] = field(default_factory=dict)
+    header_texts: frozenset[str] = frozenset()
+
+
+def _cell_key(cell: GridCell) -> str:
+    return compact(cell.text)
+
+
+def find_layout(grid: list[list[GridCell]]) -> tuple[Layout, int] | None:
+    """Find the header row (统计指标 | 单位 | 统计数 …) and return the layout + its row index."""
+    for r, row in enumerate(grid[:6]):
+        keys = [_cell_key(c) for c in row]
+        label_col = next((i for i, k in enumerate(keys) if k in _LABEL_HEADERS), None)
+        if label_col is None:
+            continue
+        unit_col = next((i for i, k in enumerate(keys) if k in _UNIT_HEADERS), None)
+        code_col = next((i for i, k in enumerate(keys) if k in _CODE_HEADERS), None)
+        value_cols = [
+            i
+            for i, k in enumerate(keys)
+            if i not in (label_col, unit_col, code_col) and k and not row[i].spanned or (
+                i not in (label_col, unit_col, code_col) and k and _VALUE_HEADER_HINT.search(k)
+                and row[i].origin[1] == i
+            )
+        ]
+        value_cols = sorted({i for i in value_cols if i > label_col and keys[i] != keys[label_col]})
+        if not value_cols:
+            continue
+        headers = {i: _header_path(grid, r, i) for i in value_cols}
+        texts = frozenset(k for k in keys if k)
+        return Layout(label_col, unit_col, code_col, value_cols, headers, texts), r
+    return None
+
+
+def _header_path(grid: list[list[GridCell]], r: int, col: int) -> str:
+    """Header text of a value column; two-level headers (区政府 over 统计数) joined by " / "."""
+    parts: list[str] = []
+    for rr in range(0, r + 1):
+        t = normalize_label(grid[rr][col].text)
+        if t and (not parts or parts[-1] != t) and not _TITLE.search(t):
+            parts.append(t)
+    return " / ".join(parts)
+
+
+def _infer_layout(grid: list[list[GridCell]]) -> Layout | None:
+    """Header-less table (a continuation piece): label = first wide text column, unit = the
+    column of unit words, values = the numeric columns after it."""
+    if not grid or len(grid[0]) < 2:
+        return None
+    width = len(grid[0])
+    unit_votes = [0] * width
+    num_votes = [0] * width
+    text_votes = [0] * width
+    for row in grid:
+        for i, c in enumerate(row):
+            k = _cell_key(c)
+            if not k or c.spanned:
+                continue
+            if k in _UNIT_SET:
+                unit_votes[i] += 1
+            elif is_value_text(k):
+                num_votes[i] += 1
+            elif re.search(r"[\u4e00-\u9fff]{2}", k):
+                text_votes[i] += 1
+    label_col = max(range(width), key=lambda i: (text_votes[i], -i))
+    if text_votes[label_col] == 0:
+        return None
+    unit_col = max(range(width), key=lambda i: unit_votes[i]) if max(unit_votes) else None
+    value_cols = [i for i in range(label_col + 1, width) if i != unit_col and num_votes[i]]
+    if not value_cols:
+        return None
+    return Layout(label_col, unit_col, None, value_cols)
+
+
+def is_era1_grid(grid: list[list[GridCell]], cat: Era1Catalogue) -> bool:
+    """A table is an era-1 statistics table when it has the form's header or ≥3 known rows."""
+    if find_layout(grid) is not None:
+        return True
+    hits = 0
+    for row in grid:
+        for c in row[:3]:
+            if c.text and cat.match(c.text) is not None:
+                hits += 1
+                break
+        if hits >= 3:
+            return True
+    return False
+
+
+def grid_rows(grid: list[list[GridCell]], layout: Layout | None) -> tuple[list[RawRow], Layout | None]:
+    """Rows of one grid piece; ``layout`` from the previous piece is reused when this piece
+    has no header (a table split at a page break)."""
+    found = find_layout(grid)
+    start = 0
+    if found is not None:
+        layout, start = found[0], found[1] + 1
+    elif layout is None:
+        layout = _infer_layout(grid)
+        if layout is None:
+            return [], None
+    rows: list[RawRow] = []
+    header_texts = layout.header_texts
+    multi = len(layout.value_cols) > 1
+    for row in grid[start:]:
+        keys = [_cell_key(c) for c in row]
+        nonempty = [k for k in keys if k]
+        if not nonempty:
+            continue
+        if header_texts and set(nonempty) <= header_texts | {""}:
+            continue  # header repeated at a page break
+        if set(nonempty) <= _CONVENTION_ROW:
+            continue  # 甲 | 乙 | 丙 | 1 | 2 convention row
+        if len(set(nonempty)) == 1 and _TITLE.search(nonempty[0]):
+            continue
+        if layout.label_col >= len(row):
+            continue
+        label_cell = row[layout.label_col]
+        label = label_cell.text
+        unit = row[layout.unit_col].text if layout.unit_col is not None and layout.unit_col < len(row) else ""
+        code = row[layout.code_col].text if layout.code_col is not None and layout.code_col < len(row) else ""
+        values: list[tuple[str | None, str]] = []
+        for i in layout.value_cols:
+            if i >= len(row):
+                values.append((layout.headers.get(i) if multi else None, ""))
+                continue
+            c = row[i]
+            text = "" if (c.spanned and c.origin[1] != i) or c.origin == label_cell.origin else c.text
+            if c.spanned and c.origin[0] != c.row:
+                text = ""  # a value spanning rows is counted once, in its first row
+            values.append((layout.headers.get(i) if multi else None, text))
+        if not compact(label) and all(not compact(v) for _, v in values):
+            continue
+        rows.append(RawRow(label, normalize_space(unit), tuple(values), normalize_space(code)))
+    return rows, layout
+
+
+# --- flattened tables -------------------------------------------------------------------------
+
+_HEADER_LINES = _LABEL_HEADERS | _UNIT_HEADERS | _CODE_HEADERS | {"统计数", "数量", "本期实际", "本年累计"}
+_CONTINUATION = re.compile(r"^[（(](?![一二三四五六七八九十\d]{1,3}[）)])")
+
+
+def _is_label_line(k: str) -> bool:
+    return bool(re.search(r"[\u4e00-\u9fff]", k)) and not is_value_text(k) and k not in _UNIT_SET
+
+
+def text_rows(lines: Sequence[str]) -> list[RawRow]:
+    """Rows of a table flattened into lines, starting after its 统计指标 header (or title).
+
+    Each label line opens a row; a following ``（…）`` line without numbering continues the
+    label; then an optional unit word and the value(s). Two NA marks after a label are the
+    unit and value cells of a section row.
+    """
+    start = None
+    for i, line in enumerate(lines):
+        k = compact(line)
+        if k in ("统计指标", "指标名称") or (_TITLE.search(k) and len(k) < 40 and "统计" in k):
+            start = i + 1
+            if k in ("统计指标", "指标名称"):
+                break
+    if start is None:
+        return []
+    rows: list[RawRow] = []
+    label: list[str] = []
+    unit = ""
+    vals: list[str] = []
+
+    def flush() -> None:
+        if label:
+            rows.append(RawRow("".join(label), unit, tuple((None, v) for v in vals) or ((None, ""),)))
+
+    for line in lines[start:]:
+        k = compact(line)
+        if not k:
+            continue
+        if k in _HEADER_LINES or (_TITLE.search(k) and len(k) < 40):
+            continue
+        if _is_label_line(k):
+            if label and not vals and not unit and _CONTINUATION.match(k):
+                label.append(k)
+                continue
+            flush()
+            label, unit, vals = [k], "", []
+            continue
+        if not label:
+            continue
+        if k in _UNIT_SET and not vals and not unit:
+            unit = k
+        elif k in NA_MARKS and not vals and not unit:
+            unit = k  # section rows print "-" in the unit cell, then "-" in the value cell
+        else:
+            vals.append(normalize_space(line))
+    flush()
+    return rows
+
+
+# --- rows → facts -----------------------------------------------------------------------------
+
+
+def _is_header_row(row: RawRow, entry: Entry | None, level: int | None) -> bool:
+    states = {parse_value(t).state for _, t in row.values}
+    unit_na = compact(row.unit) in NA_MARKS
+    if not row.values:
+        return True
+    if states <= {"na"} and (unit_na or (entry is not None and entry.is_header)):
+        return True
+    if states <= {"blank", "na"} and entry is not None and entry.is_header:
+        return True
+    return states <= {"blank"} and entry is None and level == 1 and not compact(row.unit)
+
+
+def rows_to_facts(
+    rows: Sequence[RawRow], cat: Era1Catalogue, *, table_no: int, title: str | None
+) -> tuple[list[Fact], list[str]]:
+    """Build row paths from numbering, match ids, read values."""
+    facts: list[Fact] = []
+    warnings: list[str] = []
+    stack: list[_Level] = []
+    row_no = 0
+    for row in rows:
+        label = normalize_label(row.label)
+        if not label:
+            continue
+        lvl = level_of(label)
+        _place(stack, label, lvl)
+        entry = cat.match(label, [s.indicator_id for s in stack[:-1]])
+        stack[-1].indicator_id = entry.indicator_id if entry else None
+        row_no += 1
+        if _is_header_row(row, entry, lvl):
+            continue
+        path = tuple(s.label for s in stack)
+        if entry is None:
+            warnings.append(f"unknown row in table {table_no}: {label}")
+        for column, text in row.values:
+            facts.append(_fact(row, text, column, path, label, entry, table_no, title, row_no))
+    return facts, warnings
+
+
+@dataclass(slots=True)
+class _Level:
+    depth: int
+    label: str
+    in_qizhong: bool  # a 其中 row or one of its unnumbered companions
+    indicator_id: str | None = None
+
+
+def _place(stack: list[_Level], label: str, lvl: int | None) -> None:
+    """Put ``label`` on the hierarchy stack (see HACKING.md "Era-1 rows")."""
+    if lvl is not None:
+        while stack and stack[-1].depth >= lvl:
+            stack.pop()
+        stack.append(_Level(lvl, label, False))
+    elif label.startswith("其中"):
+        while stack and stack[-1].in_qizhong:
+            stack.pop()
+        stack.append(_Level(stack[-1].depth + 1 if stack else 1, label, True))
+    elif stack and stack[-1].in_qizhong:
+        depth = stack.pop().depth
+        stack.append(_Level(depth, label, True))
+    else:
+        depth = stack.pop().depth if stack else 1
+        stack.append(_Level(depth, label, False))
+
+
+def _fact(
+    row: RawRow,
+    text: str,
+    column: str | None,
+    path: tuple[str, ...],
+    label: str,
+    entry: Entry | None,
+    table_no: int,
+    title: str | None,
+    row_no: int,
+) -> Fact:
+    value: Value = parse_value(text)
+    printed_unit = row.unit if compact(row.unit) not in NA_MARKS else ""
+    unit = normalize_space(printed_unit) or value.unit or (entry.unit if entry else None)
+    if compact(printed_unit) in ("是/否", "是否") or value.state == "yesno":
+        unit = "是/否"
+    return Fact(
+        table_no=table_no,
+        table_title=title,
+        row_no=row_no,
+        row_path=path,
+        label=label,
+        column=column,
+        unit=unit or None,
+        value=value,
+        indicator_id=entry.indicator_id if entry else None,
+    )
