@@ -1,0 +1,164 @@
+"""Read HTML captures back out of WARC files (ours, wget's, Browsertrix's) as PageSource.
+
+The parser needs the payload bytes exactly as served (it does its own charset detection) and
+the HTTP headers (for the charset). warcio undoes chunking and gzip; we never decode text.
+Wayback captures carry the original server's headers as ``x-archive-orig-*``; those are mapped
+back so the parser sees the site's own ``Content-Type`` charset, not archive.org's.
+"""
+
+from __future__ import annotations
+
+import os
+import zlib
+from collections.abc import Iterator
+from datetime import datetime
+from pathlib import Path
+from typing import BinaryIO
+
+from warcio.archiveiterator import ArchiveIterator
+from warcio.exceptions import ArchiveLoadFailed
+from warcio.recordloader import ArcWarcRecord
+
+from scraper.archive import Archive, CatalogueRow, content_kind
+from scraper.errors import ArchiveError, InputError
+from scraper.models import PageSource
+
+__all__ = ["iter_archive_sources", "iter_warc_sources"]
+
+WAYBACK_PREFIX = "x-archive-orig-"
+# Describe the original transfer, not the bytes archive.org gave us: never mapped back.
+WAYBACK_KEEP_OWN = frozenset({"content-encoding", "transfer-encoding", "content-length", "connection"})
+_READ_ERRORS = (ArchiveLoadFailed, EOFError, zlib.error, OSError, ValueError, IndexError, AttributeError)
+
+
+def iter_warc_sources(path: Path) -> Iterator[PageSource]:
+    """HTML response records (status 200) of one ``.warc`` / ``.warc.gz`` file, in file order.
+
+    Attachments, non-200 and non-response records are skipped; a broken or truncated record
+    raises InputError naming ``path#offset``.
+    """
+    path = Path(path)
+    try:
+        fh = open(path, "rb")  # noqa: SIM115 - closed by the with below; open errors become InputError
+    except OSError as exc:
+        raise InputError(f"cannot open WARC file: {exc}", location=str(path)) from exc
+    with fh:
+        size = os.fstat(fh.fileno()).st_size
+        records = ArchiveIterator(fh)
+        while True:
+            try:
+                record = next(records)
+            except StopIteration:
+                break
+            except _READ_ERRORS as exc:
+                raise InputError(f"broken WARC record: {exc}", location=f"{path}#{records.offset}") from exc
+            # after next(), ``offset`` is where this record starts (warcio advances it lazily)
+            source = _record_source(record, f"{path}#{records.offset}")
+            if source is not None:
+                yield source
+        if records.offset < size:
+            # warcio stops silently at a cut gzip member or WARC header: report it instead
+            raise InputError(
+                f"truncated or unreadable data ({size - records.offset} bytes)",
+                location=f"{path}#{records.offset}",
+            )
+
+
+def iter_archive_sources(archive_dir: Path) -> Iterator[PageSource]:
+    """The latest capture per URL of an xxgk archive folder, in catalogue order, no attachments."""
+    archive_dir = Path(archive_dir)
+    try:
+        archive = Archive(archive_dir, readonly=True)
+    except ArchiveError as exc:
+        raise InputError(exc.message, location=str(archive_dir)) from exc
+    with archive:
+        rows = archive.latest_per_url()
+    handles: dict[str, BinaryIO] = {}
+    try:
+        for row in rows:
+            source = _row_source(archive_dir, row, handles)
+            if source is not None:
+                yield source
+    finally:
+        for handle in handles.values():
+            handle.close()
+
+
+def _row_source(root: Path, row: CatalogueRow, handles: dict[str, BinaryIO]) -> PageSource | None:
+    assert row.warc_file is not None and row.warc_offset is not None
+    path = root / row.warc_file
+    location = f"{path}#{row.warc_offset}"
+    try:
+        fh = handles.get(row.warc_file) or handles.setdefault(row.warc_file, open(path, "rb"))  # noqa: SIM115 - closed by caller
+        fh.seek(row.warc_offset)
+        record = next(ArchiveIterator(fh))
+    except (StopIteration, *_READ_ERRORS) as exc:
+        raise InputError(f"cannot read catalogued WARC record: {exc}", location=location) from exc
+    source = _record_source(record, location, kind="archive")
+    if source is None:
+        return None
+    url = row.final_url or row.url
+    return PageSource(location, source.body, url, source.headers, source.retrieved_at, "archive")
+
+
+def _record_source(record: ArcWarcRecord, location: str, *, kind: str = "warc") -> PageSource | None:
+    if record.rec_type != "response" or record.http_headers is None:
+        _drain(record, location)
+        return None
+    status = record.http_headers.get_statuscode()
+    url = record.rec_headers.get_header("WARC-Target-URI")
+    headers = _headers(record)
+    body = _read_payload(record, location)
+    if status != "200" or content_kind(headers.get("content-type"), url or "", body) != "html":
+        return None
+    return PageSource(
+        location=location,
+        body=body,
+        url=url,
+        headers=headers,
+        retrieved_at=_warc_date(record.rec_headers.get_header("WARC-Date")),
+        kind=kind,
+    )
+
+
+def _read_payload(record: ArcWarcRecord, location: str) -> bytes:
+    """The de-chunked, content-decoded payload; raise if the record is cut short."""
+    try:
+        body = record.content_stream().read()
+        leftover = getattr(record.raw_stream, "limit", 0)
+        if leftover and record.raw_stream.read(1):
+            leftover = 0  # the content stream stopped early but the block is intact
+    except _READ_ERRORS as exc:
+        raise InputError(f"broken WARC record: {exc}", location=location) from exc
+    if leftover:
+        raise InputError(f"truncated WARC record ({leftover} bytes missing)", location=location)
+    return bytes(body)
+
+
+def _drain(record: ArcWarcRecord, location: str) -> None:
+    try:
+        record.raw_stream.read()
+    except _READ_ERRORS as exc:
+        raise InputError(f"broken WARC record: {exc}", location=location) from exc
+
+
+def _headers(record: ArcWarcRecord) -> dict[str, str]:
+    """Lower-cased HTTP headers; Wayback's ``x-archive-orig-*`` mapped back to their names."""
+    headers: dict[str, str] = {}
+    for name, value in record.http_headers.headers:
+        key = name.lower()
+        headers[key] = f"{headers[key]}, {value}" if key in headers else value
+    originals = {k[len(WAYBACK_PREFIX) :]: v for k, v in headers.items() if k.startswith(WAYBACK_PREFIX)}
+    if originals:
+        headers = {k: v for k, v in headers.items() if not k.startswith(WAYBACK_PREFIX)}
+        headers.update({k: v for k, v in originals.items() if k not in WAYBACK_KEEP_OWN})
+    return headers
+
+
+def _warc_date(value: str | None) -> datetime | None:
+    if not value:
+        return None
+    try:
+        return datetime.fromisoformat(value)
+    except ValueError:
+        return None
