@@ -1,0 +1,42 @@
+"""Is this page an annual report at all? Empty pages, 404 pages, WAF challenges and listing
+pages are outcomes (``NotAReport``), not failures, and each gets a reason a person understands."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from .errors import NotAReport
+
+__all__ = ["check_is_report"]
+
+_REPORT_WORDS = re.compile(r"(信息公开|政务公开|公开工作|年度报告|年报|信息公開|年度報告)")
+_NOT_FOUND = re.compile(r"(404|页面不存在|页面未找到|找不到(?:该|您要访问的)?页面|您访问的页面不存在|Not Found|网页不存在|页面已删除)", re.I)
+_WAF = re.compile(r"(安全验证|访问验证|人机验证|请开启JavaScript|请启用JavaScript|滑动验证|访问频率过快|Access Denied|403 Forbidden|web应用防火墙|WAF|安全狗|云盾|请稍候|正在验证)", re.I)
+
+
+def check_is_report(
+    title: str | None, body_lines: Sequence[str], n_values: int, *, location: str | None = None
+) -> None:
+    """Raise ``NotAReport`` when the page cannot be an annual report."""
+    text = "\n".join(body_lines)
+    n_chars = len(text)
+    if n_values:
+        return
+    if n_chars == 0:
+        raise NotAReport("no text on the page (empty body)", location=location)
+    if n_chars < 400 and _NOT_FOUND.search(text + (title or "")):
+        raise NotAReport("error page (404 / page not found) saved as HTML", location=location)
+    if n_chars < 600 and _WAF.search(text + (title or "")):
+        raise NotAReport("bot-protection (WAF) challenge page, not the report", location=location)
+    if not _REPORT_WORDS.search(text + (title or "")):
+        raise NotAReport(
+            "not an information-disclosure report: no report wording and no statistics table",
+            location=location,
+        )
+    long_lines = sum(1 for line in body_lines if len(line) >= 40)
+    if long_lines < 2 and n_chars < 1500:
+        raise NotAReport(
+            "looks like a listing or navigation page (no report prose, no statistics table)",
+            location=location,
+        )

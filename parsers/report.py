@@ -1,0 +1,279 @@
+"""``parse_report``: bytes in, ``Report`` out — the only module that calls every stage.
+
+decode → strip pinyin → Traditional→Simplified → DOM (or text lines) → remove spam → read
+metadata (whole page: the metadata block often sits outside the body container) → find the
+body container → drop chrome → statistics tables (real ``<table>`` grids first, flattened text
+second) → checks. The parser never raises on damage: damage becomes ``warnings``. Only
+"nothing usable" raises (``NotAReport``, ``ParseError``).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Mapping, Sequence
+
+from selectolax.lexbor import LexborHTMLParser, LexborNode
+
+from . import __version__
+from .catalogue import CATALOGUE_VERSION, era1_catalogue
+from .checks import run_checks
+from .clean import find_container, is_chrome_line, strip_chrome
+from .dates import find_year
+from .decode import decode_html
+from .errors import NotAReport
+from .gate import check_is_report
+from .grid import build_grid, is_leaf_table
+from .matrix import classify_grid, detect_template, read_matrix, read_matrix_text
+from .metadata import read_head, read_metadata, region_and_year
+from .model import EncodingInfo, Fact, Metadata, Report, SpamBlock, Table
+from .script import to_simplified
+from .spam import clean_title, remove_spam, spam_lines, strip_pinyin
+from .tables import grid_rows, is_era1_grid, rows_to_facts, text_rows
+from .text import compact, iter_segments, normalize_space
+
+__all__ = ["PARSER_VERSION", "parse_report", "report_id"]
+
+PARSER_VERSION = f"{__version__}+cat{CATALOGUE_VERSION}"
+_BLOCK_TAG = re.compile(r"<(?:p|div|table|td|tr|br|li|html|body|span|h[1-6])\b", re.I)
+_TAGS = re.compile(r"<[^>\n]{0,200}>")
+_ERA2_MARKERS = ("申请人情况", "本年新收政府信息公开申请数量", "收到和处理政府信息公开申请情况")
+
+
+def report_id(title: str | None, body_text: str) -> str:
+    """Stable id of a report: the same report fetched twice, or saved in two files (even in
+    two encodings), gets the same id, because it hashes what was read, not the bytes."""
+    h = hashlib.sha256(f"{title or ''}\n{body_text}".encode()).hexdigest()
+    return h[:16]
+
+
+def parse_report(
+    body: bytes | str,
+    *,
+    url: str | None = None,
+    headers: Mapping[str, str] | None = None,
+    location: str | None = None,
+) -> Report:
+    """Parse one saved report page. ``headers`` are HTTP response headers (any case)."""
+    hdrs = {k.lower(): v for k, v in (headers or {}).items()}
+    warnings: list[str] = []
+    if isinstance(body, str):
+        text, info = body, EncodingInfo(used="utf-8", source="str")
+    else:
+        decoded = decode_html(body, hdrs, location=location)
+        text, info = decoded.text, decoded.info
+        warnings.extend(decoded.warnings)
+    text, n_pinyin = strip_pinyin(text)
+    if n_pinyin:
+        warnings.append(f"spam: removed {n_pinyin} injected pinyin syllables")
+    text, script = to_simplified(text)
+    if _looks_like_html(text):
+        page = _read_html(text)
+    else:
+        page = _read_text(text)
+    warnings.extend(page.warnings)
+    meta = page.metadata
+    title = clean_title(meta.title) if meta.title else None
+    region, year = region_and_year(title)
+    if year is None:
+        year = find_year(" ".join(page.body_lines[:5]))
+    tables, t_warnings = page.tables
+    warnings.extend(t_warnings)
+    facts = tuple(f for t in tables for f in t.facts)
+    template = _template(tables, facts, page.body_lines, year)
+    check_is_report(title, page.body_lines, len(facts), location=location)
+    checks = run_checks(template, facts)
+    return Report(
+        title=title,
+        region=region,
+        report_year=year,
+        template=template,
+        metadata=meta if meta.title == title else _with_title(meta, title),
+        encoding=info,
+        script=script,
+        body_text="\n".join(page.body_lines),
+        spam=page.spam,
+        spam_links_removed=page.spam_links,
+        tables=tuple(tables),
+        checks=checks,
+        warnings=tuple(dict.fromkeys(warnings)),
+        family=page.family,
+        parser_version=PARSER_VERSION,
+        url=url,
+    )
+
+
+def _with_title(meta: Metadata, title: str | None) -> Metadata:
+    from dataclasses import replace
+
+    return replace(meta, title=title)
+
+
+def _looks_like_html(text: str) -> bool:
+    """Plain-text dumps (like the seed) may still hold a stray tag; real pages hold many."""
+    return len(_BLOCK_TAG.findall(text[:200000])) >= 3
+
+
+class _Page:
+    """What the DOM or text reader found; tables are read lazily from the kept parts."""
+
+    __slots__ = ("body_lines", "family", "metadata", "spam", "spam_links", "tables", "warnings")
+
+    def __init__(self) -> None:
+        self.body_lines: list[str] = []
+        self.family: str | None = None
+        self.metadata = Metadata()
+        self.spam: tuple[SpamBlock, ...] = ()
+        self.spam_links = 0
+        self.tables: tuple[list[Table], list[str]] = ([], [])
+        self.warnings: list[str] = []
+
+
+def _read_html(text: str) -> _Page:
+    page = _Page()
+    tree = LexborHTMLParser(text)
+    head = read_head(tree)
+    page.spam, page.spam_links = remove_spam(tree, text)
+    root = tree.body or tree.root
+    if root is None:
+        raise NotAReport("empty page: no HTML body")
+    segments = list(iter_segments(root))
+    page.metadata, mw = read_metadata(segments, head=head)
+    page.warnings.extend(mw)
+    container, page.family = find_container(tree)
+    strip_chrome(container)
+    page.body_lines = [s for s in iter_segments(container) if not is_chrome_line(s)]
+    page.tables = _read_dom_tables(container, page.body_lines)
+    return page
+
+
+def _read_text(text: str) -> _Page:
+    page = _Page()
+    lines = [normalize_space(_TAGS.sub("", line)) for line in text.splitlines()]
+    lines = [line for line in lines if line]
+    lines, page.spam, page.spam_links = spam_lines(lines)
+    page.metadata, mw = read_metadata(lines)
+    page.warnings.extend(mw)
+    page.body_lines = [s for s in lines if not is_chrome_line(s)]
+    page.tables = _read_text_tables(page.body_lines, first_no=1)
+    return page
+
+
+def _table_title(node: LexborNode) -> str | None:
+    """The short caption just before a table (``2017年度政府信息公开工作统计表``,
+    ``二、主动公开政府信息情况``)."""
+    cur: LexborNode | None = node
+    for _ in range(4):
+        if cur is None:
+            return None
+        prev = cur.prev
+        while prev is not None:
+            if prev.tag not in ("-text", "-comment") or (prev.text_content or "").strip():
+                segs = list(iter_segments(prev)) if prev.tag != "-text" else [normalize_space(prev.text_content or "")]
+                segs = [s for s in segs if s]
+                if segs:
+                    last = segs[-1]
+                    return last if len(last) <= 60 else None
+            prev = prev.prev
+        cur = cur.parent
+    return None
+
+
+def _read_dom_tables(container: LexborNode, body_lines: Sequence[str]) -> tuple[list[Table], list[str]]:
+    """Group consecutive table pieces into logical tables and read each with its reader."""
+    cat = era1_catalogue()
+    warnings: list[str] = []
+    pieces: list[tuple[str | None, list, LexborNode]] = []
+    for node in container.css("table"):
+        if not is_leaf_table(node):
+            continue
+        grid = build_grid(node)
+        if not grid:
+            continue
+        kind = classify_grid(grid)
+        if kind is None and is_era1_grid(grid, cat):
+            kind = "e1"
+        pieces.append((kind, grid, node))
+    tables: list[Table] = []
+    i = 0
+    while i < len(pieces):
+        kind, grid, node = pieces[i]
+        if kind is None:
+            i += 1
+            continue
+        group = [grid]
+        j = i + 1
+        while j < len(pieces) and pieces[j][0] in (None, kind) and (kind != "t2" or pieces[j][0] != "t3"):
+            if pieces[j][0] is None and not _continuation(pieces[j][1], kind, cat):
+                break
+            group.append(pieces[j][1])
+            j += 1
+        table_no = len(tables) + 1
+        title = _table_title(node)
+        facts, w = _read_group(kind, group, table_no, title)
+        warnings.extend(w)
+        if facts:
+            tables.append(Table(table_no, title, kind, tuple(facts)))
+        i = j
+    if not tables:
+        return _read_text_tables(body_lines, first_no=1)
+    return tables, warnings
+
+
+def _continuation(grid: list, kind: str, cat) -> bool:
+    """A header-less piece continues the previous table when it looks like table rows."""
+    if kind == "e1":
+        return is_era1_grid(grid, cat) or sum(1 for row in grid if len(row) >= 2) >= 2
+    return bool(grid) and len(grid[0]) >= 3
+
+
+def _read_group(kind: str, grids: list, table_no: int, title: str | None) -> tuple[list[Fact], list[str]]:
+    if kind == "e1":
+        layout = None
+        rows = []
+        for g in grids:
+            more, layout = grid_rows(g, layout)
+            rows.extend(more)
+        return rows_to_facts(rows, era1_catalogue(), table_no=table_no, title=title)
+    return read_matrix(kind, grids, table_no=table_no, title=title)
+
+
+def _read_text_tables(lines: Sequence[str], *, first_no: int) -> tuple[list[Table], list[str]]:
+    """Tables flattened into lines: the era-1 form (统计指标 …) or era-2 (申请人情况 …)."""
+    joined = "".join(compact(x) for x in lines[-400:]) if len(lines) > 400 else compact("".join(lines))
+    if "统计指标" in joined or "指标名称" in joined:
+        rows = text_rows(lines)
+        if rows:
+            facts, w = rows_to_facts(rows, era1_catalogue(), table_no=first_no, title=None)
+            if facts:
+                return [Table(first_no, None, "e1", tuple(facts))], w
+    if any(m in joined for m in _ERA2_MARKERS) or "行政复议" in joined:
+        facts2, w2 = read_matrix_text(lines, first_table_no=first_no)
+        if facts2:
+            by_no: dict[int, list[Fact]] = {}
+            for f in facts2:
+                by_no.setdefault(f.table_no, []).append(f)
+            kinds = {1: "t2", 2: "t3", 3: "t4"}
+            return [Table(n, fs[0].table_title, kinds.get(n, "unknown"), tuple(fs)) for n, fs in by_no.items()], w2
+    return [], []
+
+
+def _template(tables: Sequence[Table], facts: Sequence[Fact], body_lines: Sequence[str], year: int | None) -> str:
+    kinds = {t.kind for t in tables}
+    if kinds & {"t2", "t3", "t4"}:
+        return detect_template(facts) or _era2_by_year(year)
+    if "e1" in kinds:
+        ids = [f.indicator_id for f in facts if f.indicator_id]
+        if ids and sum(i.startswith("e0.") for i in ids) > len(ids) / 2:
+            return "local"
+        if ids:
+            return "2014-national"
+        return "local"
+    text = "".join(body_lines[:400])
+    if any(m in text for m in _ERA2_MARKERS) and year and year >= 2019:
+        return _era2_by_year(year)
+    return "unknown"
+
+
+def _era2_by_year(year: int | None) -> str:
+    return "2021" if year is not None and year >= 2021 else "2019-trial"
