@@ -26,14 +26,11 @@ __all__ = [
 
 #: Elements that end a line of text.
 BLOCK_TAGS = frozenset(
-    """p div br li ul ol dl dt dd tr td th table tbody thead tfoot caption h1 h2 h3 h4 h5 h6
-    section article header footer nav aside main form fieldset blockquote pre hr address
-    center figure figcaption details summary marquee""".split()
+    ["p", "div", "br", "li", "ul", "ol", "dl", "dt", "dd", "tr", "td", "th", "table", "tbody", "thead", "tfoot", "caption", "h1", "h2", "h3", "h4", "h5", "h6", "section", "article", "header", "footer", "nav", "aside", "main", "form", "fieldset", "blockquote", "pre", "hr", "address", "center", "figure", "figcaption", "details", "summary", "marquee"]
 )
 #: Elements whose content is never page text.
 SKIP_TAGS = frozenset(
-    """script style noscript template head title iframe frame frameset object embed select
-    option textarea button input svg math xmp canvas audio video map area link meta""".split()
+    ["script", "style", "noscript", "template", "head", "title", "iframe", "frame", "frameset", "object", "embed", "select", "option", "textarea", "button", "input", "svg", "math", "xmp", "canvas", "audio", "video", "map", "area", "link", "meta"]
 )
 _WS = re.compile(r"[ \t\r\n\f\v\u00a0\u1680\u2000-\u200b\u2028\u2029\u202f\u205f\u3000\ufeff]+")
 _ZERO_WIDTH = re.compile(r"[\u200b-\u200f\u2060\ufeff]")

@@ -1,0 +1,197 @@
+"""The parse run: inputs → (process pool) parse + normalise → streaming writers.
+
+This is the only place with a per-page try/except. Each page is isolated: an expected failure
+(``XxgkError``) or a bug (any other exception) becomes one ``errors.csv`` row and the batch goes
+on; a per-page time limit turns a pathological page into a ``timeout`` row instead of a hang.
+Results come back in input order whatever ``--jobs`` is, so outputs are deterministic.
+"""
+
+from __future__ import annotations
+
+import itertools
+import multiprocessing as mp
+import os
+import signal
+import sys
+import time
+from collections import Counter
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from parsers import parse_report, report_id
+from parsers.errors import NotAReport, XxgkError
+
+from .inputs import Task, iter_tasks, read_task
+from .models import PageError
+from .normalize import PageRows, to_rows
+from .progress import Progress
+from .write import RunWriter
+
+__all__ = ["DEFAULT_PAGE_TIMEOUT_S", "RunSummary", "Options", "parse_paths", "process_task"]
+
+DEFAULT_PAGE_TIMEOUT_S = 60.0
+#: tasks handed to the pool at once per worker (bounds memory for WARC bodies)
+WINDOW_PER_JOB = 64
+
+
+class PageTimeout(XxgkError):
+    """Parsing one page took longer than the per-page limit."""
+
+
+@dataclass(frozen=True, slots=True)
+class Options:
+    blank_as_zero: bool = False
+    page_timeout: float = DEFAULT_PAGE_TIMEOUT_S
+    debug: bool = False
+
+
+@dataclass(slots=True)
+class RunSummary:
+    pages: int = 0
+    ok: int = 0
+    skipped: int = 0  # NotAReport and duplicates
+    failed: int = 0
+    values: int = 0
+    out: Path | None = None
+    by_kind: Counter = field(default_factory=Counter)
+    elapsed_s: float = 0.0
+
+    @property
+    def exit_code(self) -> int:
+        """0: every page read or skipped for a reason; 1: some pages failed (outputs written)."""
+        return 1 if self.failed else 0
+
+    def line(self) -> str:
+        kinds = ", ".join(f"{k} {n}" for k, n in self.by_kind.most_common(4))
+        extra = f" ({kinds})" if kinds else ""
+        return (
+            f"{self.pages} pages: {self.ok} ok, {self.skipped} skipped, {self.failed} failed{extra}; "
+            f"{self.values} values → {self.out}"
+        )
+
+
+def _on_alarm(signum, frame):  # noqa: ARG001 - signal handler signature
+    raise PageTimeout("page took too long to parse (per-page time limit)")
+
+
+def process_task(task: Task, options: Options) -> PageRows | PageError:
+    """Parse one page in the current process; never raises (except KeyboardInterrupt)."""
+    location = task.location
+    stage = "input"
+    use_alarm = options.page_timeout > 0 and hasattr(signal, "setitimer")
+    if use_alarm:
+        signal.signal(signal.SIGALRM, _on_alarm)
+        signal.setitimer(signal.ITIMER_REAL, options.page_timeout)
+    try:
+        source = read_task(task)
+        stage = "parse"
+        report = parse_report(source.body, url=source.url, headers=source.headers, location=location)
+        stage = "normalize"
+        rid = report_id(report.title, report.body_text)
+        return to_rows(report, source, rid, blank_as_zero=options.blank_as_zero)
+    except PageTimeout as exc:
+        return PageError(_source_of(task), "timeout", "PageTimeout", f"{exc.message} ({options.page_timeout:g} s)")
+    except NotAReport as exc:
+        return PageError(_source_of(task), stage, "NotAReport", exc.reason)
+    except XxgkError as exc:
+        return PageError(_source_of(task), stage, type(exc).__name__, exc.message)
+    except RecursionError:
+        return PageError(_source_of(task), stage, "RecursionError", "page nesting too deep to read", True)
+    except MemoryError:
+        return PageError(_source_of(task), stage, "MemoryError", "page too large to read in memory", True)
+    except Exception as exc:  # noqa: BLE001 - a bug on one page must not stop the batch
+        if options.debug:
+            raise
+        msg = f"unexpected {type(exc).__name__}: {exc}"
+        return PageError(_source_of(task), stage, type(exc).__name__, msg[:500], True)
+    finally:
+        if use_alarm:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+
+
+def _source_of(task: Task) -> str:
+    return task.source.source if task.source is not None else task.location
+
+
+def _worker(args: tuple[Task, Options]) -> PageRows | PageError:
+    return process_task(*args)
+
+
+def _results(tasks: Iterable[Task], options: Options, jobs: int) -> Iterator[PageRows | PageError]:
+    """Results in input order. Tasks are fed in bounded windows so memory stays flat."""
+    if jobs <= 1:
+        for t in tasks:
+            yield process_task(t, options)
+        return
+    ctx = mp.get_context("fork" if sys.platform.startswith("linux") else None)
+    window = max(jobs * WINDOW_PER_JOB, 1)
+    it = iter(tasks)
+    with ctx.Pool(jobs, maxtasksperchild=2000) as pool:
+        while True:
+            chunk = list(itertools.islice(it, window))
+            if not chunk:
+                break
+            yield from pool.imap(_worker, [(t, options) for t in chunk], chunksize=8)
+
+
+def default_jobs() -> int:
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # pragma: no cover - not Linux
+        return max(1, os.cpu_count() or 1)
+
+
+def parse_paths(
+    paths: Sequence[str | Path],
+    out: Path,
+    *,
+    jobs: int | None = None,
+    quiet: bool = True,
+    options: Options | None = None,
+) -> RunSummary:
+    """Parse every page under ``paths`` and (re)write the tables in ``out`` atomically."""
+    options = options or Options()
+    jobs = default_jobs() if jobs is None else max(1, jobs)
+    out = Path(out)
+    summary = RunSummary(out=out)
+    started = time.monotonic()
+    writer = RunWriter(out)
+    progress = Progress(enabled=not quiet)
+    seen: dict[str, str] = {}
+    try:
+        for result in _results(iter_tasks(paths), options, jobs):
+            summary.pages += 1
+            if isinstance(result, PageError):
+                _record_error(summary, writer, result)
+            elif result.report_id in seen:
+                dup = PageError(result.report[1], "duplicate", "DuplicateReport",
+                                f"same report as {seen[result.report_id]} (kept that one)")
+                summary.skipped += 1
+                summary.by_kind["duplicate"] += 1
+                writer.add("errors", [(dup.source, dup.stage, dup.error, dup.message)])
+            else:
+                seen[result.report_id] = result.report[1]
+                summary.ok += 1
+                summary.values += len(result.indicators)
+                writer.add("reports", [result.report])
+                writer.add("indicators", result.indicators)
+                writer.add("checks", result.checks)
+            progress.update(summary.pages, summary.failed)
+    except BaseException:
+        writer.abort()
+        progress.close()
+        raise
+    writer.close()
+    progress.close()
+    summary.elapsed_s = time.monotonic() - started
+    return summary
+
+
+def _record_error(summary: RunSummary, writer: RunWriter, err: PageError) -> None:
+    if err.error == "NotAReport":
+        summary.skipped += 1
+    else:
+        summary.failed += 1
+    summary.by_kind[f"{err.stage}/{err.error}"] += 1
+    writer.add("errors", [(err.source, err.stage, err.error, err.message)])

@@ -1,0 +1,187 @@
+"""Streaming, atomic CSV + Parquet writers.
+
+Rows arrive in batches while the run goes on; each table is written to a hidden temp file in
+the output folder (Parquet in row groups, CSV appended) and only renamed over the final name
+when the run finishes (``os.replace`` is atomic on one file system). A crash or kill at any
+moment leaves the previous outputs whole, never a torn file; stale temp files are swept at the
+next run. Memory stays flat: at most one row group per table is buffered.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import csv
+import datetime as dt
+import os
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import Any
+
+from .errors import WriteError
+from .schema import TABLES, Column, arrow_schema
+
+__all__ = ["RunWriter", "TableSink", "neutralize", "sweep_temp_files"]
+
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+#: rows buffered per Parquet row group, per table (bounded memory)
+ROW_GROUP_ROWS = {"reports": 2000, "indicators": 100_000, "checks": 50_000, "errors": 10_000}
+_TMP_MARK = ".tmp-"
+
+
+def neutralize(text: str) -> str:
+    """CSV-injection guard for spreadsheet users: a cell that starts like a formula
+    (= + - @, tab, CR) gets a leading apostrophe, which Excel and LibreOffice hide."""
+    return "'" + text if text.startswith(_FORMULA_START) else text
+
+
+def _csv_cell(value: Any, col: Column) -> str:
+    if value is None:
+        return ""
+    if col.type == "float64":
+        f = float(value)
+        return str(int(f)) if f.is_integer() and abs(f) < 1e15 else repr(f)
+    if col.type == "bool":
+        return "true" if value else "false"
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if col.type in ("string", "dict"):
+        return neutralize(str(value))
+    return str(value)
+
+
+def sweep_temp_files(out: Path) -> None:
+    """Remove temp files a killed run left behind."""
+    if not out.is_dir():
+        return
+    for p in out.iterdir():
+        if p.name.startswith(".") and _TMP_MARK in p.name:
+            with contextlib.suppress(OSError):
+                p.unlink()
+
+
+class TableSink:
+    """One output table written as CSV and/or Parquet, finalised atomically."""
+
+    def __init__(self, out: Path, name: str, formats: Sequence[str] = ("csv", "parquet")) -> None:
+        self.out, self.name, self.formats = out, name, tuple(formats)
+        self.columns = TABLES[name]
+        self.buffer: list[tuple] = []
+        self.rows = 0
+        self._tmp: dict[str, Path] = {}
+        self._csv_file = None
+        self._csv = None
+        self._pq = None
+        pid = os.getpid()
+        for fmt in self.formats:
+            self._tmp[fmt] = out / f".{name}.{fmt}{_TMP_MARK}{pid}"
+        try:
+            if "csv" in self.formats:
+                self._csv_file = open(self._tmp["csv"], "w", encoding="utf-8-sig", newline="")  # noqa: SIM115
+                self._csv = csv.writer(self._csv_file)
+                self._csv.writerow([c.name for c in self.columns])
+            if "parquet" in self.formats:
+                import pyarrow.parquet as pq
+
+                self._pq = pq.ParquetWriter(
+                    str(self._tmp["parquet"]), arrow_schema(name), compression="zstd",
+                    write_statistics=True, store_schema=True,
+                )
+        except OSError as exc:
+            raise WriteError(f"cannot write {name} into {out}: {exc}", location=str(out)) from exc
+
+    def add(self, rows: Iterable[tuple]) -> None:
+        self.buffer.extend(rows)
+        if len(self.buffer) >= ROW_GROUP_ROWS.get(self.name, 10_000):
+            self.flush()
+
+    def flush(self) -> None:
+        if not self.buffer:
+            return
+        rows, self.buffer = self.buffer, []
+        self.rows += len(rows)
+        try:
+            if self._csv is not None:
+                cols = self.columns
+                self._csv.writerows([_csv_cell(v, c) for v, c in zip(r, cols)] for r in rows)
+            if self._pq is not None:
+                self._pq.write_table(self._arrow(rows))
+        except OSError as exc:
+            raise WriteError(f"cannot write {self.name}: {exc}", location=str(self.out)) from exc
+
+    def _arrow(self, rows: list[tuple]):
+        import pyarrow as pa
+
+        schema = arrow_schema(self.name)
+        arrays = []
+        for i, field in enumerate(schema):
+            values = [r[i] for r in rows]
+            if pa.types.is_dictionary(field.type):
+                arrays.append(pa.array(values, pa.string()).dictionary_encode())
+            else:
+                arrays.append(pa.array(values, field.type))
+        return pa.Table.from_arrays(arrays, schema=schema)
+
+    def close(self) -> list[Path]:
+        """Flush, fsync and rename the temp files over the final names."""
+        self.flush()
+        finals: list[Path] = []
+        try:
+            if self._csv_file is not None:
+                self._csv_file.flush()
+                os.fsync(self._csv_file.fileno())
+                self._csv_file.close()
+            if self._pq is not None:
+                if self.rows == 0:
+                    self._pq.write_table(self._arrow([]))
+                self._pq.close()
+            for fmt, tmp in self._tmp.items():
+                final = self.out / f"{self.name}.{fmt}"
+                os.replace(tmp, final)
+                finals.append(final)
+        except OSError as exc:
+            raise WriteError(f"cannot finalise {self.name}: {exc}", location=str(self.out)) from exc
+        return finals
+
+    def abort(self) -> None:
+        with contextlib.suppress(Exception):
+            if self._csv_file is not None:
+                self._csv_file.close()
+            if self._pq is not None:
+                self._pq.close()
+        for tmp in self._tmp.values():
+            with contextlib.suppress(OSError):
+                tmp.unlink()
+
+
+class RunWriter:
+    """The four sinks of a parse run; ``close`` renames them all at the end."""
+
+    def __init__(self, out: Path) -> None:
+        try:
+            out.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise WriteError(f"cannot create output folder {out}: {exc}", location=str(out)) from exc
+        sweep_temp_files(out)
+        self.out = out
+        self.sinks: dict[str, TableSink] = {}
+        try:
+            self.sinks["reports"] = TableSink(out, "reports")
+            self.sinks["indicators"] = TableSink(out, "indicators")
+            self.sinks["checks"] = TableSink(out, "checks")
+            self.sinks["errors"] = TableSink(out, "errors", formats=("csv",))
+        except WriteError:
+            self.abort()
+            raise
+
+    def add(self, name: str, rows: Iterable[tuple]) -> None:
+        self.sinks[name].add(rows)
+
+    def close(self) -> list[Path]:
+        paths: list[Path] = []
+        for sink in self.sinks.values():
+            paths.extend(sink.close())
+        return paths
+
+    def abort(self) -> None:
+        for sink in self.sinks.values():
+            sink.abort()
