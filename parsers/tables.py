@@ -186,6 +186,7 @@ def grid_rows(grid: list[list[GridCell]], layout: Layout | None) -> tuple[list[R
 # --- flattened tables -------------------------------------------------------------------------
 
 _HEADER_LINES = _LABEL_HEADERS | _UNIT_HEADERS | _CODE_HEADERS | {"统计数", "数量", "本期实际", "本年累计"}
+_FOOTER = re.compile(r"(网站地图|联系我们|ICP备|公网安备|网站标识码|版权所有|主办单位|技术支持|返回顶部|打印本页|关闭窗口)")
 _CONTINUATION = re.compile(r"^[（(](?![一二三四五六七八九十\d]{1,3}[）)])")
 
 
@@ -222,6 +223,8 @@ def text_rows(lines: Sequence[str]) -> list[RawRow]:
         k = compact(line)
         if not k:
             continue
+        if _FOOTER.search(k):
+            break  # the page footer ends the table
         if k in _HEADER_LINES or (_TITLE.search(k) and len(k) < 40):
             continue
         if _is_label_line(k):
