@@ -48,9 +48,7 @@ def _walk(folder: Path) -> Iterator[Path]:
         raise InputError(f"cannot read folder: {exc.strerror or exc}", location=str(folder)) from exc
     for e in entries:
         p = Path(e.path)
-        if e.is_dir(follow_symlinks=False):
-            yield p
-        elif e.is_file():
+        if e.is_dir(follow_symlinks=False) or e.is_file():
             yield p
 
 
