@@ -15,8 +15,7 @@ from collections.abc import Mapping, Sequence
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
-from . import __version__
-from .catalogue import CATALOGUE_VERSION, era1_catalogue
+from .catalogue import era1_catalogue
 from .checks import run_checks
 from .clean import find_container, is_chrome_line, strip_chrome
 from .dates import find_year
@@ -31,10 +30,10 @@ from .script import to_simplified
 from .spam import clean_title, remove_spam, spam_lines, strip_pinyin
 from .tables import grid_rows, is_era1_grid, rows_to_facts, text_rows
 from .text import compact, iter_segments, normalize_space
+from .version import PARSER_VERSION
 
 __all__ = ["PARSER_VERSION", "parse_report", "report_id"]
 
-PARSER_VERSION = f"{__version__}+cat{CATALOGUE_VERSION}"
 _BLOCK_TAG = re.compile(r"<(?:p|div|table|td|tr|br|li|html|body|span|h[1-6])\b", re.I)
 _TAGS = re.compile(r"<[^>\n]{0,200}>")
 _ERA2_MARKERS = ("申请人情况", "本年新收政府信息公开申请数量", "收到和处理政府信息公开申请情况")

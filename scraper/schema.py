@@ -99,7 +99,7 @@ def arrow_schema(name: str) -> pa.Schema:
     schema/parser versions in the metadata (researchers' tools show them)."""
     import pyarrow as pa
 
-    from parsers import PARSER_VERSION
+    from parsers.version import PARSER_VERSION
 
     types = {
         "string": pa.string(),
