@@ -94,7 +94,7 @@ def _build() -> tuple[re.Pattern[str], dict[str, tuple[str, int]]]:
             spec.setdefault(word, (field, tier))
     alternation = "|".join(_flex(w) for w in sorted(spec, key=len, reverse=True))
     pattern = re.compile(
-        rf"(?P<open>[【\[〔]?)(?P<label>{alternation})[】\]〕]?[ \t\u3000\u00a0]*(?P<colon>[:：︰﹕])?"
+        rf"(?P<open>[【\[〔]?)(?P<label>{alternation})(?P<close>[】\]〕]?)[ \t\u3000\u00a0]*(?P<colon>[:：︰﹕])?"
     )
     return pattern, spec
 
@@ -159,7 +159,8 @@ class _Pair:
     label: str  # printed label, compacted
     value: str
     seg: int
-    confident: bool  # colon, strong label, or spaced-out label
+    confident: bool  # written with a colon or spaced out: a label, whatever its neighbours
+    weak: bool  # a two-character word (分类, 名称) that also occurs as ordinary text
     vseg: int = -1  # segment holding the value when it is not the label's own
 
 
@@ -182,13 +183,16 @@ def _hits(seg: str) -> list[_Hit]:
     out: list[_Hit] = []
     for m in _LABEL_RE.finditer(seg):
         start = m.start()
-        if start > 0 and seg[start - 1] not in _BEFORE_OK and not m["open"]:
-            continue
         printed = m["label"]
         word = _canonical(printed)
         if word not in _LABEL_SPEC:
             continue
-        colon = m["colon"] is not None
+        # 【发布日期】 counts as a colon.
+        colon = m["colon"] is not None or bool(m["open"] and m["close"])
+        glued_before = start > 0 and seg[start - 1] not in _BEFORE_OK and not m["open"]
+        # Glued to the previous value (``…00124发布日期：``): only a strong label with a colon.
+        if glued_before and (not colon or word in _WEAK or not out):
+            continue
         end = m.end()
         rest = seg[end:end + 1]
         spaced = len(printed) > len(word)
@@ -235,11 +239,9 @@ def _pairs_in(seg: str, idx: int) -> tuple[list[_Pair], _Hit | None]:
         if field == "chrome":
             continue
         value = _clean_value(seg[hit.end:stop])
-        weak_alone = not hit.colon and hit.word in _WEAK and not hit.spaced
         if not hit.colon and len(value) > 100:
             continue  # a prose line that happens to start with a label word
-        confident = hit.colon or hit.spaced or not weak_alone
-        pairs.append(_Pair(field, tier, hit.label, value, idx, confident))
+        pairs.append(_Pair(field, tier, hit.label, value, idx, hit.colon or hit.spaced, hit.word in _WEAK))
     return pairs, None
 
 
@@ -277,8 +279,8 @@ def _scan(segments: Sequence[str]) -> list[_Pair]:
             if value and not _plausible_next(field, value, seg):
                 value = ""
             if field != "chrome":
-                confident = hit.colon or hit.spaced or hit.word not in _WEAK
-                pairs.append(_Pair(field, tier, hit.label, value, at, confident, idx if value else -1))
+                pairs.append(_Pair(field, tier, hit.label, value, at, hit.colon or hit.spaced,
+                                   hit.word in _WEAK, idx if value else -1))
         pairs.extend(found)
         if lone is not None:
             pending = (lone, idx)
@@ -286,15 +288,26 @@ def _scan(segments: Sequence[str]) -> list[_Pair]:
         hit, at = pending
         field, tier = _LABEL_SPEC[hit.word]
         if field != "chrome":
-            pairs.append(_Pair(field, tier, hit.label, "", at, hit.colon or hit.word not in _WEAK))
+            pairs.append(_Pair(field, tier, hit.label, "", at, hit.colon or hit.spaced, hit.word in _WEAK))
     return _vouched(pairs)
 
 
 def _vouched(pairs: list[_Pair]) -> list[_Pair]:
-    """Drop weak, colon-less labels (``分类`` in a table header) with no confident label
-    within three segments."""
-    anchors = [p.seg for p in pairs if p.confident]
-    return [p for p in pairs if p.confident or any(abs(a - p.seg) <= 3 and a != p.seg for a in anchors)]
+    """Keep a label written without colon or spacing only in company: a strong word
+    (``发布机构``) needs another label within three segments (a grid of bare ``th``/``td``
+    labels vouches for itself), a weak word (``分类`` in a table header) needs a confident one."""
+
+    def supported(i: int) -> bool:
+        p = pairs[i]
+        for step in (-1, 1):
+            j = i + step
+            while 0 <= j < len(pairs) and abs(pairs[j].seg - p.seg) <= 3:
+                if pairs[j].confident or not p.weak:
+                    return True
+                j += step
+        return False
+
+    return [p for i, p in enumerate(pairs) if p.confident or supported(i)]
 
 
 _COLON_PAIR = re.compile(r"^([\u4e00-\u9fff][\u4e00-\u9fff \u3000]{0,10}?)[ \u3000]*[:：]\s*(.{1,60})$")
@@ -335,21 +348,46 @@ def _fix_value(field: str, value: str) -> str:
         if cut:
             return cut[1]  # "end 文号 at the first 号"
     if field == "title":
-        return clean_title(value) or ""
+        return _clean_title(value) or ""
     return value
 
 
-def _choose(pairs: list[_Pair], field: str) -> _Pair | None:
-    """Lowest tier, then first non-empty; dates that parse beat dates that do not."""
+_FIELDS = ("index_no", "category", "publish", "written", "keywords", "publisher", "doc_no", "title")
+
+
+def _main_block(pairs: list[_Pair]) -> set[int]:
+    """Segments of the metadata block: the run of labelled segments (gaps of at most three)
+    naming the most distinct fields; the first such run on a tie. A stray ``主题分类`` in a
+    sidebar or a ``发布日期`` in a related-links list forms a small run of its own."""
+    best: set[int] = set()
+    best_score = 0
+    run: set[int] = set()
+    fields: set[str] = set()
+    last = -10
+    for p in pairs:
+        if p.seg - last > 3:
+            run, fields = set(), set()
+        last = p.seg
+        run.add(p.seg)
+        if p.field in _FIELDS and not _is_empty(p.value):
+            fields.add(p.field)
+        if len(fields) > best_score:
+            best, best_score = run, len(fields)
+    return best
+
+
+def _choose(pairs: list[_Pair], field: str, block: set[int]) -> _Pair | None:
+    """From the metadata block first, then the lowest tier, then the first non-empty value;
+    dates that parse beat dates that do not."""
     cands = [p for p in pairs if p.field == field and not _is_empty(p.value)]
     if not cands:
         return None
     if field in ("publish", "written"):
-        return min(cands, key=lambda p: (p.tier, parse_date(p.value) is None, p.seg))
-    return min(cands, key=lambda p: (p.tier, p.seg))
+        return min(cands, key=lambda p: (p.seg not in block, p.tier, parse_date(p.value) is None, p.seg))
+    return min(cands, key=lambda p: (p.seg not in block, p.tier, p.seg))
 
 
-def clean_title(text: str | None) -> str | None:
+def _clean_title(text: str | None) -> str | None:
     """Title as stored: white space next to CJK removed, a spam tail after 报告 cut."""
     if not text:
         return None
@@ -363,16 +401,16 @@ def clean_title(text: str | None) -> str | None:
 _TITLE_SPLIT = re.compile(r"\s*(?:_|\||｜|——|—|–|(?<!\d)-|-(?!\d)|－)\s*")
 
 
-def title_from_head(text: str | None) -> str | None:
+def _title_from_head(text: str | None) -> str | None:
     """``<title>`` minus the site / column parts and any gambling suffix."""
     if not text:
         return None
     parts = [p for p in _TITLE_SPLIT.split(normalize_space(text)) if p.strip()]
     for part in parts:
         if any(w in part for w in _REPORT_WORDS) and not _SPAM.search(part):
-            return clean_title(part)
+            return _clean_title(part)
     clean = [p for p in parts if not _SPAM_SUFFIX.search(p)]
-    return clean_title(max(clean, key=len)) if clean else None
+    return _clean_title(max(clean, key=len)) if clean else None
 
 
 def _title_from_segments(segments: Sequence[str], pairs: list[_Pair]) -> str | None:
@@ -388,9 +426,9 @@ def _title_from_segments(segments: Sequence[str], pairs: list[_Pair]) -> str | N
         if not any(w in text for w in _REPORT_WORDS) or _SPAM.search(text):
             continue
         if find_year(text) is not None:
-            return clean_title(text)
+            return _clean_title(text)
         fallback = fallback or text
-    return clean_title(fallback) if fallback else None
+    return _clean_title(fallback) if fallback else None
 
 
 def _looks_spam(text: str) -> bool:
@@ -405,10 +443,8 @@ def read_metadata(
     head = head or {}
     warnings: list[str] = []
     pairs = _scan(segments)
-    chosen: dict[str, _Pair | None] = {
-        f: _choose(pairs, f)
-        for f in ("index_no", "category", "publish", "written", "keywords", "publisher", "doc_no", "title")
-    }
+    block = _main_block(pairs)
+    chosen: dict[str, _Pair | None] = {f: _choose(pairs, f, block) for f in _FIELDS}
     values: dict[str, str | None] = {}
     for field, pair in chosen.items():
         value = _fix_value(field, pair.value) if pair else ""
@@ -419,13 +455,13 @@ def read_metadata(
 
     # Fallbacks from <head>.
     if values["title"] is None:
-        values["title"] = clean_title(head.get("articletitle")) or None
+        values["title"] = _clean_title(head.get("articletitle")) or None
         if values["title"] and _looks_spam(values["title"]):
             values["title"] = None
     if values["title"] is None:
         values["title"] = _title_from_segments(segments, pairs)
     if values["title"] is None:
-        values["title"] = title_from_head(head.get("<title>"))
+        values["title"] = _title_from_head(head.get("<title>"))
         if values["title"]:
             warnings.append("metadata: title taken from <title>")
     if values["publisher"] is None:

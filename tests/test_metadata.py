@@ -485,3 +485,53 @@ def test_read_metadata_never_raises(lines: list[str]) -> None:
 )
 def test_region_and_year(title: str | None, expected: tuple[str | None, int | None]) -> None:
     assert region_and_year(title) == expected
+
+
+FULL_PAGE = """<html><head><title>包头市2019年政府信息公开工作年度报告_年报_包头市人民政府</title>
+<meta name="PubDate" content="2020-01-15"></head><body>
+<div class="topbar">今天是2026年11月25日 星期三 <a>登录</a></div>
+<div class="nav"><ul><li><a>首页</a></li><li><a>政务公开</a></li><li><a>政府信息公开年报</a></li></ul></div>
+<div class="sidebar"><h3>主题分类</h3><ul><li><a>综合政务</a></li><li><a>国民经济管理</a></li>
+<li><a>财政金融</a></li><li><a>城乡建设</a></li><li><a>卫生体育</a></li><li><a>教育</a></li></ul></div>
+<div class="crumb">当前位置：首页 &gt; 政务公开 &gt; 政府信息公开年报</div>
+<table class="xxgk"><tr><th>索引号：</th><td>011536003/2020-00007</td><th>公开目录：</th><td>政府信息公开年报</td></tr>
+<tr><th>发布机构：</th><td>包头市人民政府办公厅</td><th>发布日期：</th><td>2020-01-20</td></tr>
+<tr><th>文号：</th><td></td><th>主题词：</th><td></td></tr></table>
+<h1>包头市2019年政府信息公开工作年度报告</h1>
+<div class="TRS_Editor"><p>本报告由包头市人民政府办公厅编制，数据统计期限为2019年1月1日至12月31日。</p></div>
+<div class="related"><h3>相关文件</h3><ul><li>关于印发某某办法的通知 发布日期：2019-05-01</li></ul></div>
+<div class="footer">网站地图 | 联系我们 主办单位：包头市人民政府办公厅 蒙ICP备05003563号</div>
+</body></html>"""
+
+
+def test_full_page_with_chrome() -> None:
+    tree = LexborHTMLParser(FULL_PAGE)
+    meta, _ = read_metadata(list(iter_segments(tree.body)), head=read_head(tree))
+    assert meta.index_no == "011536003/2020-00007"
+    assert meta.category == "政府信息公开年报"  # not the sidebar's 综合政务
+    assert meta.publisher == "包头市人民政府办公厅"
+    assert meta.publish_date == date(2020, 1, 20)  # not 今天是…, not the head, not related list
+    assert meta.doc_no is None
+    assert meta.keywords is None
+    assert meta.title == "包头市2019年政府信息公开工作年度报告"
+    assert region_and_year(meta.title) == ("包头市", 2019)
+
+
+def test_sidebar_label_without_block_is_not_trusted_over_block() -> None:
+    meta, _ = read_metadata(
+        ["主题分类", "综合政务", "国民经济管理", "财政金融", "教育", "卫生", "索引号：1/2020-1",
+         "分类：政府信息公开年报", "发布日期：2020-01-20"]
+    )
+    assert meta.category == "政府信息公开年报"
+
+
+def test_glued_and_bracketed_labels() -> None:
+    meta, _ = read_metadata(["索引号：011536003/2018-00124发布日期：2018-03-22", "【发布机构】市政府办"])
+    assert meta.index_no == "011536003/2018-00124"
+    assert meta.publish_date == date(2018, 3, 22)
+    assert meta.publisher == "市政府办"
+
+
+def test_label_glued_inside_prose_is_not_a_pair() -> None:
+    meta, _ = read_metadata(["本网站信息来源：包头市统计局"])
+    assert meta.publisher is None
