@@ -281,8 +281,12 @@ class Archive:
         )
         return [_row(r) for r in self._db.execute(sql)]  # type: ignore[misc]
 
-    def max_id(self) -> int:
-        return int(self._db.execute("SELECT COALESCE(MAX(id), 0) FROM captures").fetchone()[0])
+    def stored_marker(self) -> str:
+        """Changes whenever a capture row is added: tells ``update`` whether to re-parse."""
+        row = self._db.execute(
+            "SELECT COUNT(*), COALESCE(MAX(id), 0) FROM captures WHERE warc_file IS NOT NULL"
+        ).fetchone()
+        return f"{row[0]}:{row[1]}"
 
     def get_state(self, key: str) -> str | None:
         row = self._db.execute("SELECT value FROM state WHERE key = ?", (key,)).fetchone()

@@ -23,7 +23,7 @@ from scraper.archive import Archive, CatalogueRow, content_kind
 from scraper.errors import ArchiveError, InputError
 from scraper.models import PageSource
 
-__all__ = ["iter_archive_sources", "iter_warc_sources"]
+__all__ = ["iter_archive_sources", "iter_warc_sources", "read_row_payload"]
 
 WAYBACK_PREFIX = "x-archive-orig-"
 # Describe the original transfer, not the bytes archive.org gave us: never mapped back.
@@ -82,6 +82,21 @@ def iter_archive_sources(archive_dir: Path) -> Iterator[PageSource]:
     finally:
         for handle in handles.values():
             handle.close()
+
+
+def read_row_payload(archive_dir: Path, row: CatalogueRow) -> bytes:
+    """Decoded payload of one catalogued capture (to re-read links without refetching)."""
+    if row.warc_file is None or row.warc_offset is None:
+        raise InputError("catalogue row has no WARC record", location=row.url)
+    path = Path(archive_dir) / row.warc_file
+    location = f"{path}#{row.warc_offset}"
+    try:
+        with open(path, "rb") as fh:
+            fh.seek(row.warc_offset)
+            record = next(ArchiveIterator(fh))
+            return _read_payload(record, location)
+    except (StopIteration, *_READ_ERRORS) as exc:
+        raise InputError(f"cannot read catalogued WARC record: {exc}", location=location) from exc
 
 
 def _row_source(root: Path, row: CatalogueRow, handles: dict[str, BinaryIO]) -> PageSource | None:
