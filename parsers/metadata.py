@@ -313,18 +313,13 @@ def _vouched(pairs: list[_Pair]) -> list[_Pair]:
 _COLON_PAIR = re.compile(r"^([\u4e00-\u9fff][\u4e00-\u9fff \u3000]{0,10}?)[ \u3000]*[:：]\s*(.{1,60})$")
 
 
-def _unknown_pairs(segments: Sequence[str], pairs: list[_Pair]) -> list[tuple[int, str, str]]:
+def _unknown_pairs(segments: Sequence[str], pairs: list[_Pair], block: set[int]) -> list[tuple[int, str, str]]:
     """``label：value`` lines with unrecognised labels inside the metadata block (between its
     first and last recognised label) — they go to ``extra``."""
-    if not pairs:
+    if not block:
         return []
-    seen = sorted({p.seg for p in pairs})
-    first = last = seen[0]
-    for s in seen[1:]:
-        if s - last > 3:
-            break
-        last = s
-    taken = set(seen) | {p.vseg for p in pairs}
+    first, last = min(block), max(block)
+    taken = {p.seg for p in pairs} | {p.vseg for p in pairs}
     out = []
     for idx in range(first, last + 1):
         if idx in taken or idx >= len(segments):
@@ -494,21 +489,25 @@ def read_metadata(
         publisher=values["publisher"],
         doc_no=values["doc_no"],
         written_date=written_date,
-        extra=_extra(pairs, chosen, _unknown_pairs(segments, pairs)),
+        extra=_extra(pairs, chosen, block, _unknown_pairs(segments, pairs, block)),
     )
     return meta, tuple(warnings)
 
 
 def _extra(
-    pairs: list[_Pair], chosen: Mapping[str, _Pair | None], unknown: Iterable[tuple[int, str, str]]
+    pairs: list[_Pair],
+    chosen: Mapping[str, _Pair | None],
+    block: set[int],
+    unknown: Iterable[tuple[int, str, str]],
 ) -> tuple[tuple[str, str], ...]:
-    """Pairs no field kept, page order, first per label: extra-labels (有效性, 生成日期 …),
-    the losing synonyms (主题分类 beside 组配分类), and unknown pairs inside the block."""
+    """Pairs of the metadata block no field kept, page order, first per label: extra-labels
+    (有效性, 生成日期 …), the losing synonyms (主题分类 beside 组配分类), unknown pairs.
+    Pairs elsewhere (``附件：…`` in the body) are not metadata."""
     keep = {id(p) for p in chosen.values() if p is not None}
     winners = {(p.label, p.value) for p in chosen.values() if p is not None}
     rows: list[tuple[int, str, str]] = []
     for p in pairs:
-        if id(p) in keep or _is_empty(p.value):
+        if id(p) in keep or _is_empty(p.value) or p.seg not in block:
             continue
         label = _canonical(p.label)
         if p.field != "extra" and (any(label == _canonical(w[0]) for w in winners) or p.value in {w[1] for w in winners}):

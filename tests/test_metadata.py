@@ -535,3 +535,11 @@ def test_glued_and_bracketed_labels() -> None:
 def test_label_glued_inside_prose_is_not_a_pair() -> None:
     meta, _ = read_metadata(["本网站信息来源：包头市统计局"])
     assert meta.publisher is None
+
+
+def test_body_pairs_are_not_extra() -> None:
+    meta, _ = read_metadata(
+        ["索引号：015310001/2017-00031", "发布日期：2017年03月30日", "正文第一段。", "正文第二段。",
+         "正文第三段。", "正文第四段。", "附件：2016年度政府信息公开情况统计表", "有效性：有效"]
+    )
+    assert meta.extra == ()
