@@ -77,14 +77,34 @@ _COLON_ONLY = _words("日期 时间 来源 主题 摘要 备注 附件 语种 �
 _GAP = r"(?:[ \t\u3000\u00a0]|\([a-zA-Z\u00e0-\u01dc]{1,8}\))*"  # spaces, injected pinyin (fā)
 
 
-def _flex(label: str) -> str:
-    """Regex for one spelling: any white space (or injected pinyin) between characters,
-    Traditional variants accepted."""
-    parts = []
-    for ch in label:
-        alt = _VARIANTS.get(ch)
-        parts.append(f"[{ch}{alt}]" if alt and alt != ch else re.escape(ch))
-    return _GAP.join(parts)
+def _char(ch: str) -> str:
+    alt = _VARIANTS.get(ch)
+    return f"[{ch}{alt}]" if alt and alt != ch else re.escape(ch)
+
+
+def _trie_regex(words: Iterable[str]) -> str:
+    """One alternation for all spellings, factored into a trie (``发(?:布(?:日期|机构)|文…)``):
+    Python's ``re`` tries alternatives one by one, so a flat list of 150 labels is slow. Any
+    white space or injected pinyin may sit between characters; Traditional variants match;
+    the longest spelling wins (the optional tail is greedy)."""
+    trie: dict = {}
+    for word in words:
+        node = trie
+        for ch in word:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+
+    def alternatives(node: dict) -> str:
+        return "(?:" + "|".join(_char(ch) + tail(child) for ch, child in node.items() if ch) + ")"
+
+    def tail(node: dict) -> str:
+        """What may follow a matched character; optional if a word ends there."""
+        if not any(node):
+            return ""
+        body = _GAP + alternatives(node)
+        return f"(?:{body})?" if "" in node else body
+
+    return alternatives(trie)
 
 
 def _build() -> tuple[re.Pattern[str], dict[str, tuple[str, int]]]:
@@ -92,9 +112,8 @@ def _build() -> tuple[re.Pattern[str], dict[str, tuple[str, int]]]:
     for field, tier, words in _LABELS:
         for word in words.split():
             spec.setdefault(word, (field, tier))
-    alternation = "|".join(_flex(w) for w in sorted(spec, key=len, reverse=True))
     pattern = re.compile(
-        rf"(?P<open>[【\[〔]?)(?P<label>{alternation})(?P<close>[】\]〕]?)[ \t\u3000\u00a0]*(?P<colon>[:：︰﹕])?"
+        rf"(?P<open>[【\[〔]?)(?P<label>{_trie_regex(spec)})(?P<close>[】\]〕]?)[ \t\u3000\u00a0]*(?P<colon>[:：︰﹕])?"
     )
     return pattern, spec
 
