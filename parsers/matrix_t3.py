@@ -1,0 +1,201 @@
+"""表三 收到和处理政府信息公开申请情况: rows × 7 applicant columns (2019 and 2021 formats).
+
+Rows are found by their labels (with the catalogue's aliases), not by position, so local
+reorderings, extra rows and missing rows are read and reported. A sub-row whose group label was
+left on the previous page (a table split in two) takes its ancestors from the rows before it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from .grid import GridCell
+from .matrix_common import (
+    ColSpec,
+    RowSpec,
+    Slot,
+    catalogue,
+    cell_texts,
+    header_slots,
+    is_value_cell,
+    label_parts,
+    label_run,
+    make_fact,
+    match_label,
+    numbering_level,
+    row_texts,
+)
+from .model import Fact
+from .text import compact
+
+__all__ = ["CANONICAL_COLUMNS", "T3Reader", "read_t3"]
+
+#: Column paths as the national form prints them (used when a header cannot be read).
+CANONICAL_COLUMNS = (
+    ("申请人情况 / 自然人", "t3.col.natural_person"),
+    ("申请人情况 / 法人或其他组织 / 商业企业", "t3.col.legal.commercial"),
+    ("申请人情况 / 法人或其他组织 / 科研机构", "t3.col.legal.research"),
+    ("申请人情况 / 法人或其他组织 / 社会公益组织", "t3.col.legal.public_interest"),
+    ("申请人情况 / 法人或其他组织 / 法律服务机构", "t3.col.legal.legal_services"),
+    ("申请人情况 / 法人或其他组织 / 其他", "t3.col.legal.other"),
+    ("申请人情况 / 总计", "t3.col.total"),
+)
+_HEADER_WORDS = ("申请人情况", "自然人", "法人或其他组织", "商业企业", "科研机构", "社会公益组织", "法律服务机构")
+
+
+def _col_by_id(col_id: str) -> ColSpec:
+    return next(c for c in catalogue().cols["T3"] if c.col_id == col_id)
+
+
+def _leaf_of(parts: list[str]) -> ColSpec | None:
+    return match_label(parts[-1], catalogue().cols["T3"], fuzzy=0.8)
+
+
+class T3Reader:
+    """Reads the pieces of one 表三 in order; header and row context carry over pieces."""
+
+    def __init__(self, table_no: int, title: str | None):
+        self.table_no = table_no
+        self.title = title
+        self.facts: list[Fact] = []
+        self.warnings: list[str] = []
+        self.slots: list[Slot] = []
+        self.first = -1
+        self.context: dict[str, str] = {}  # row_id of an ancestor → label as printed
+        self.row_no = 0
+        self.seen_rows: set[str] = set()
+        self._warned_cols = False
+
+    # -- header -------------------------------------------------------------------------------
+    def _is_data_row(self, row: list[GridCell]) -> bool:
+        rows = catalogue().rows["T3"]
+        texts = [(cell, text) for cell, text in cell_texts(row) if text]
+        if any(not cell.spanned and is_value_cell(text) for cell, text in texts):
+            return True
+        if any(w in text for _, text in texts for w in _HEADER_WORDS):
+            return False
+        return any(match_label(text, rows, fuzzy=0) is not None for _, text in texts)
+
+    def _header(self, grid: list[list[GridCell]]) -> int:
+        """Read the header rows at the top of a piece; returns the first body row."""
+        body = 0
+        while body < len(grid) and not self._is_data_row(grid[body]):
+            body += 1
+        head = [r for r in range(body) if any(compact(c.text) for c in grid[r])]
+        if not head:
+            return body
+        slots, first = header_slots(grid, head, _leaf_of)
+        if slots:
+            self.slots, self.first = slots, first
+            unknown = [s.column for s in slots if s.col is None]
+            if unknown:
+                self.warnings.append(f"unknown column in 表三: {', '.join(unknown)}")
+        return body
+
+    def _fallback_slots(self, start: int) -> None:
+        self.slots = [Slot(start + i, start + i, path, _col_by_id(cid)) for i, (path, cid) in enumerate(CANONICAL_COLUMNS)]
+        self.first = start
+        if not self._warned_cols:
+            self._warned_cols = True
+            self.warnings.append("表三 header not recognised: columns assigned in template order")
+
+    # -- rows ---------------------------------------------------------------------------------
+    def read_piece(self, grid: list[list[GridCell]]) -> None:
+        if not grid:
+            return
+        body = self._header(grid)
+        for r in range(body, len(grid)):
+            self._row(grid[r])
+
+    def _row(self, row: list[GridCell]) -> None:
+        cat = catalogue()
+        first = self.first
+        end = label_run(row, first if first >= 0 else len(row))
+        if end < 0 and not any(compact(c.text) for c in row if not c.spanned):
+            return  # empty spacer row
+        parts = label_parts(row, end)
+        start = end + 1
+        if start >= len(row):
+            return  # a note or caption across the whole row
+        if parts and any(w in compact("".join(parts)) for w in _HEADER_WORDS) and not any(
+            is_value_cell(c.text) for c in row[start:] if not c.spanned
+        ):
+            return  # a header row repeated after a page break
+        if not self.slots:
+            self._fallback_slots(start)
+            first = self.first
+        where = f"表三 row {'/'.join(parts) or '(no label)'}"
+        texts = row_texts(row, self.slots, first, start, self.warnings, where)
+        matches = [match_label(p, cat.rows["T3"]) for p in parts]
+        spec = matches[-1] if matches else None
+        for p, m in zip(parts, matches):
+            if m is not None and m.level < 3:
+                self._remember(m, p)
+        if spec is not None and not spec.has_cells:
+            if not any(any(ch.isdigit() for ch in t) for t in texts):
+                return  # a group label row without values
+            self.warnings.append(f"values on a group row in 表三: {parts[-1]} (no indicator)")
+        if spec is None and not parts and not any(texts):
+            return
+        if spec is None:
+            self.warnings.append(f"unknown row in 表三: {'/'.join(parts) or '(no label)'}")
+        elif spec.row_id in self.seen_rows:
+            self.warnings.append(f"row read twice in 表三: {parts[-1]}")
+        if spec is not None:
+            self.seen_rows.add(spec.row_id)
+        path = self._path(parts, matches, spec)
+        label = parts[-1] if parts else ""
+        self.row_no += 1
+        for slot, text in zip(self.slots, texts):
+            cell_id, unit = None, None
+            if spec is not None and slot.col is not None:
+                cell = cat.cells.get((spec.row_id, slot.col.col_id))
+                if cell is not None:
+                    cell_id, unit = cell[0], cell[1]
+            if unit is None and slot.col is not None:
+                unit = slot.col.unit
+            if cell_id is None and spec is not None and spec.has_cells and slot.col is not None:
+                self.warnings.append(f"no indicator for 表三 {label} × {slot.column}")
+            self.facts.append(make_fact(table_no=self.table_no, title=self.title, row_no=self.row_no,
+                                        row_path=path, label=label, column=slot.column, text=text,
+                                        unit=unit, indicator_id=cell_id))
+
+    def _remember(self, spec: RowSpec, printed: str) -> None:
+        if spec.level == 1:
+            self.context = {}
+        elif spec.level == 2:
+            self.context = {k: v for k, v in self.context.items() if catalogue().row_by_id[k].level < 2}
+        self.context[spec.row_id] = printed
+
+    def _path(self, parts: list[str], matches: list, spec: RowSpec | None) -> tuple[str, ...]:
+        """Ancestors as printed (from this row or the rows above it), then the row's label."""
+        if not parts:
+            return ()
+        if spec is None:
+            level = numbering_level(parts[-1])
+            if len(parts) > 1 or level is None:
+                return tuple(parts)
+            anc = [v for k, v in self.context.items() if catalogue().row_by_id[k].level < level]
+            return (*anc, parts[-1])
+        chain: list[str] = []
+        pid = spec.parent_id
+        by_id = catalogue().row_by_id
+        while pid:
+            chain.append(pid)
+            pid = by_id[pid].parent_id if pid in by_id else None
+        out: list[str] = []
+        for aid in reversed(chain):
+            printed = next((p for p, m in zip(parts[:-1], matches[:-1]) if m is not None and m.row_id == aid), None)
+            if printed is None:
+                printed = self.context.get(aid)
+            if printed is not None:
+                out.append(printed)
+        out.append(parts[-1])
+        return tuple(out)
+
+
+def read_t3(grids: Sequence[list[list[GridCell]]], *, table_no: int, title: str | None) -> tuple[list[Fact], list[str]]:
+    reader = T3Reader(table_no, title)
+    for grid in grids:
+        reader.read_piece(grid)
+    return reader.facts, reader.warnings

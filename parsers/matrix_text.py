@@ -1,0 +1,309 @@
+"""Era-2 tables that reached us as text: PDF/flipbook pages converted to HTML or text (each cell a
+line, vertical headers one character per line, 表四's 15 numbers on one line) and flattened
+tables (each cell its own paragraph).
+
+Blank cells leave no trace in such text, so numbers are placed only when a row holds exactly as
+many numbers as the template has columns; other rows are reported, never guessed. Rows are
+found by their labels (template order is not assumed), columns are the template's.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from .matrix_common import (
+    ColSpec,
+    RowSpec,
+    catalogue,
+    label_key,
+    make_fact,
+    match_label,
+)
+from .matrix_t3 import CANONICAL_COLUMNS as T3_COLUMNS
+from .matrix_t4 import CANONICAL_COLUMNS as T4_COLUMNS
+from .model import Fact
+from .text import normalize_label, normalize_space
+from .values import is_value_text
+
+__all__ = ["read_matrix_text"]
+
+_T2_ITEM = re.compile(r"第二十条第?（?([一二三四五六七八九十]+)）?项?")
+_CN = {"一": 1, "五": 5, "六": 6, "八": 8, "九": 9}
+_T3_HEAD = ("申请人情况", "自然人", "法人或其他组织", "商业企业", "科研机构", "社会公益组织", "法律服务机构", "勾稽")
+_T4_CHARS = set("行政复议诉讼结果维持纠正其他尚未审结总计经直接起后情况数量件合")
+_T4_START = ("结果维持", "结果纠正", "尚未审结", "未经复议", "复议后起诉")
+_SECTION = re.compile(r"^[一二三四五六七八九十]+、")
+
+
+def _split(line: str) -> tuple[str, list[str]]:
+    """A text line → (label, trailing value tokens): ``1.属于国家秘密 0 0 1`` → label + 3."""
+    tokens = normalize_space(line).split(" ")
+    values: list[str] = []
+    while tokens and tokens[-1] and is_value_text(tokens[-1]):
+        values.append(tokens.pop())
+    values.reverse()
+    return normalize_label("".join(tokens)), values
+
+
+@dataclass
+class _Row:
+    spec: RowSpec | None
+    label: str
+    path: tuple[str, ...]
+    values: list[str] = field(default_factory=list)
+
+
+@dataclass
+class _Table:
+    kind: str
+    table_no: int
+    rows: list[_Row] = field(default_factory=list)
+    context: dict[str, str] = field(default_factory=dict)  # printed ancestors by row_id
+    # 表二
+    block: str | None = None
+    prefix: str | None = None
+    heads: list[str] = field(default_factory=list)
+    in_header: bool = False
+    columns: dict[int, list[tuple[str, ColSpec | None]]] = field(default_factory=dict)  # id(row) → columns
+    # 表四
+    numbers: list[str] = field(default_factory=list)
+
+
+def _is_t4_start(key: str) -> bool:
+    return any(m in key for m in _T4_START) or ("行政复议" in key and len(key) <= 20)
+
+
+def _is_t3_start(key: str) -> bool:
+    return any(m in key for m in _T3_HEAD) or "本年新收" in key
+
+
+class _TextReader:
+    def __init__(self, first_table_no: int):
+        self.next_no = first_table_no
+        self.table: _Table | None = None
+        self.facts: list[Fact] = []
+        self.warnings: list[str] = []
+
+    # -- table lifecycle ---------------------------------------------------------------------------
+    def _open(self, kind: str) -> _Table:
+        self._flush()
+        self.table = _Table(kind, self.next_no)
+        self.next_no += 1
+        return self.table
+
+    def _flush(self) -> None:
+        t = self.table
+        self.table = None
+        if t is None:
+            return
+        if t.kind == "t3":
+            self._emit_t3(t)
+        elif t.kind == "t4":
+            self._emit_t4(t)
+        else:
+            self._emit_t2(t)
+
+    # -- lines ----------------------------------------------------------------------------------
+    def feed(self, line: str) -> None:
+        label, values = _split(line)
+        key = label_key(label) if label else ""
+        if label:
+            self._label(label, key)
+        if values:
+            self._values(values)
+
+    def _label(self, label: str, key: str) -> None:
+        t = self.table
+        t2_item = _T2_ITEM.search(label)
+        if t2_item or "信息内容" in key:
+            if t is None or t.kind != "t2":
+                t = self._open("t2")
+            if t2_item:
+                t.block = label
+                n = _CN.get(t2_item[1])
+                t.prefix = f"t2.art20_{n}" if n else None
+                t.heads, t.in_header = [], False
+            else:
+                t.heads, t.in_header = [], True
+            return
+        if _is_t4_start(key) and (t is None or t.kind != "t4"):
+            self._open("t4")
+            return
+        if t is not None and t.kind == "t4":
+            if key and not set(key) <= _T4_CHARS:
+                self._flush()
+                self._label(label, key)
+            return
+        cat = catalogue()
+        if t is None or t.kind == "t2":
+            spec3 = match_label(label, cat.rows["T3"], fuzzy=0)
+            if _is_t3_start(key) or (spec3 is not None and len(key) >= 4):
+                t = self._open("t3")
+        if t is None:
+            return
+        if t.kind == "t3":
+            self._t3_label(t, label, key)
+        else:
+            self._t2_label(t, label, key)
+
+    def _values(self, values: list[str]) -> None:
+        t = self.table
+        if t is None:
+            return
+        if t.kind == "t4":
+            t.numbers.extend(values)
+            return
+        if t.kind == "t2" and t.in_header:
+            t.in_header = False
+        if not t.rows:
+            self.warnings.append(f"numbers before any row label in a text table: {' '.join(values)} (ignored)")
+            return
+        t.rows[-1].values.extend(values)
+
+    # -- 表三 -------------------------------------------------------------------------------------
+    def _t3_label(self, t: _Table, label: str, key: str) -> None:
+        cat = catalogue()
+        spec = match_label(label, cat.rows["T3"])
+        if spec is None:
+            if _SECTION.match(label) and len(key) > 6 or len(key) > 30:
+                self._flush()  # the next section's heading or prose
+            return  # header words, a label's second line, vertical header characters
+        if spec.level < 3:
+            if spec.level == 1:
+                t.context = {}
+            else:
+                t.context = {k: v for k, v in t.context.items() if cat.row_by_id[k].level < 2}
+            t.context[spec.row_id] = label
+        if not spec.has_cells:
+            return
+        chain = []
+        pid = spec.parent_id
+        while pid:
+            chain.append(pid)
+            pid = cat.row_by_id[pid].parent_id if pid in cat.row_by_id else None
+        path = tuple(t.context[a] for a in reversed(chain) if a in t.context) + (label,)
+        t.rows.append(_Row(spec, label, path))
+
+    def _emit_t3(self, t: _Table) -> None:
+        cat = catalogue()
+        cols = [(path, next(c for c in cat.cols["T3"] if c.col_id == cid)) for path, cid in T3_COLUMNS]
+        row_no = 0
+        for i, row in enumerate(t.rows):
+            n = len(row.values)
+            children = i + 1 < len(t.rows) and t.rows[i + 1].spec is not None and \
+                t.rows[i + 1].spec.parent_id == row.spec.row_id
+            if n == 0 and children:
+                continue  # 2021 （六）其他处理: a group label, its rows follow
+            if n != len(cols):
+                self.warnings.append(
+                    f"表三 (text) row {row.label}: {n} numbers for {len(cols)} columns, not placed"
+                    + (f" ({' '.join(row.values)})" if n else "")
+                )
+                continue
+            row_no += 1
+            for (path, col), text in zip(cols, row.values):
+                cell = cat.cells.get((row.spec.row_id, col.col_id))
+                if cell is None:
+                    self.warnings.append(f"no indicator for 表三 {row.label} × {path}")
+                self.facts.append(make_fact(table_no=t.table_no, title=None, row_no=row_no, row_path=row.path,
+                                            label=row.label, column=path, text=text,
+                                            unit=cell[1] if cell else col.unit, indicator_id=cell[0] if cell else None))
+
+    # -- 表四 -------------------------------------------------------------------------------------
+    def _emit_t4(self, t: _Table) -> None:
+        if len(t.numbers) != len(T4_COLUMNS):
+            self.warnings.append(
+                f"表四 (text): {len(t.numbers)} numbers for {len(T4_COLUMNS)} columns, not placed"
+                + (f" ({' '.join(t.numbers)})" if t.numbers else "")
+            )
+            return
+        cat = catalogue()
+        for (path, cid), text in zip(T4_COLUMNS, t.numbers):
+            cell = cat.cells.get(("t4.cases", cid))
+            self.facts.append(make_fact(table_no=t.table_no, title=None, row_no=1, row_path=(), label="", column=path,
+                                        text=text, unit=cell[1] if cell else "件", indicator_id=cell[0] if cell else None))
+
+    # -- 表二 -------------------------------------------------------------------------------------
+    def _t2_label(self, t: _Table, label: str, key: str) -> None:
+        cat = catalogue()
+        rows = [r for r in cat.rows["T2"] if t.prefix and r.row_id.startswith(t.prefix + ".")] or list(cat.rows["T2"])
+        spec = match_label(label, rows, fuzzy=0.75)
+        if spec is None and t.in_header:
+            t.heads.append(label)
+            return
+        if spec is None:
+            if _SECTION.match(label) and len(key) > 6 or len(key) > 30:
+                self._flush()
+            return
+        t.in_header = False
+        if t.prefix is None:
+            t.prefix = spec.row_id.rsplit(".", 1)[0]
+        row = _Row(spec, label, ((t.block or ""), label) if t.block else (label,))
+        t.rows.append(row)
+        t.columns[id(row)] = self._t2_columns(t)
+
+    def _t2_columns(self, t: _Table) -> list[tuple[str, ColSpec | None]]:
+        """The block's header lines split into the catalogue's column labels (a line may hold
+        several headers, a header may wrap over lines)."""
+        cols = [c for c in catalogue().cols["T2"] if t.prefix and c.col_id.startswith(t.prefix + ".")]
+        rest = "".join(t.heads)
+        out: list[tuple[str, ColSpec | None]] = []
+        while rest:
+            best = None
+            for c in cols:
+                for name in (c.label, *c.keys):
+                    n = normalize_label(name)
+                    if rest.startswith(n) and (best is None or len(n) > len(best[0])):
+                        best = (n, c)
+            if best is None:
+                break
+            n, c = best
+            m = re.match(r"（[^（）]*）", rest[len(n):])  # a note printed after the header
+            printed = rest[: len(n) + (m.end() if m else 0)]
+            out.append((printed, c))
+            rest = rest[len(printed):]
+        if rest or not out:
+            if t.heads:
+                self.warnings.append(f"表二 (text) header not read: {''.join(t.heads)!r}")
+            return []
+        return out
+
+    def _emit_t2(self, t: _Table) -> None:
+        cat = catalogue()
+        row_no = 0
+        for row in t.rows:
+            cols = t.columns.get(id(row)) or []
+            if not cols:
+                prefix = row.spec.row_id.rsplit(".", 1)[0] if row.spec else None
+                cands = [c for c in cat.cols["T2"] if prefix and c.col_id.startswith(prefix + ".")]
+                by_era = {e: [c for c in cands if e in c.eras] for e in ("e2_2019", "e2_2021")}
+                fits = [e for e, cs in by_era.items() if len(cs) == len(row.values) and cs]
+                if len(fits) != 1:
+                    self.warnings.append(f"表二 (text) row {row.label}: columns unknown, {len(row.values)} numbers not placed")
+                    continue
+                cols = [(c.label, c) for c in by_era[fits[0]]]
+            if len(row.values) != len(cols):
+                self.warnings.append(f"表二 (text) row {row.label}: {len(row.values)} numbers for {len(cols)} columns, not placed")
+                continue
+            row_no += 1
+            for (printed, col), text in zip(cols, row.values):
+                cell = cat.cells.get((row.spec.row_id, col.col_id)) if row.spec and col else None
+                if cell is None:
+                    self.warnings.append(f"no indicator for 表二 {row.label} × {printed}")
+                unit = cell[1] if cell else (col.unit if col else None)
+                self.facts.append(make_fact(table_no=t.table_no, title=None, row_no=row_no, row_path=row.path,
+                                            label=row.label, column=printed, text=text, unit=unit,
+                                            indicator_id=cell[0] if cell else None))
+
+
+def read_matrix_text(lines: Sequence[str], *, first_table_no: int = 1) -> tuple[list[Fact], list[str]]:
+    """Era-2 tables from text lines (see the module docstring). Tables are numbered from
+    ``first_table_no`` in the order they appear; facts come in page order."""
+    reader = _TextReader(first_table_no)
+    for line in lines:
+        if normalize_space(line):
+            reader.feed(line)
+    reader._flush()
+    return reader.facts, reader.warnings
