@@ -33,12 +33,12 @@ _VARIANTS = {
     "号": "號", "发": "發", "开": "開", "题": "題", "词": "詞", "机": "機", "构": "構",
     "类": "類", "关": "關", "键": "鍵", "录": "錄", "称": "稱", "时": "時", "间": "間",
     "单": "單", "编": "編", "属": "屬", "栏": "欄", "组": "組", "状": "狀", "态": "態",
-    "况": "況", "门": "門", "实": "實", "废": "廢", "统": "統", "源": "源", "信": "信",
+    "况": "況", "门": "門", "实": "實", "废": "廢", "统": "統",
     "览": "覽", "击": "擊", "数": "數", "访": "訪", "问": "問", "读": "讀", "责": "責",
-    "辑": "輯", "页": "頁", "闭": "閉", "窗": "窗", "扫": "掃", "护": "護", "围": "圍",
-    "种": "種", "内": "內", "容": "容", "对": "對", "务": "務", "联": "聯", "载": "載",
+    "辑": "輯", "页": "頁", "闭": "閉", "扫": "掃", "护": "護", "围": "圍",
+    "种": "種", "内": "內", "对": "對", "务": "務", "联": "聯", "载": "載",
     "认": "認", "节": "節", "规": "規", "划": "劃", "术": "術", "产": "產", "报": "報",
-    "复": "復", "标": "標", "字": "字", "体": "體", "应": "應", "布": "佈", "图": "圖",
+    "复": "復", "标": "標", "体": "體", "应": "應", "布": "佈", "图": "圖",
     "效": "効", "级": "級", "传": "傳",
 }
 
@@ -53,23 +53,23 @@ _LABELS: tuple[tuple[str, int, str], ...] = (
     ("publish", 2, "日期 时间 更新时间 更新日期"),
     ("written", 0, "成文日期 印发日期 成文时间"),
     ("keywords", 0, "主题词 关键词 关键字"),
-    ("publisher", 0, "发布机构 发文机关 发文机构 发布单位 制发机关 发文单位 发布部门 发布机关 公开机构 公开单位 发布者 责任部门"),
+    ("publisher", 0, "发布机构 发文机关 发文机构 发布单位 制发机关 发文单位 发布部门 发布机关 公开机构 公开单位 发布者"),
     ("publisher", 1, "信息来源 来源 文章来源 稿件来源 来源单位"),
     ("doc_no", 0, "文号 发文字号 文件编号 发文号 文件字号 发文编号"),
     ("title", 0, "标题 名称 文件名称 信息名称 文章标题 题名 文件标题"),
     ("extra", 0, "有效性 效力状况 效力状态 时效 实效性 时效性 有效期 公开时限 公文种类 文种 公开方式 公开范围 公开形式 "
                  "内容概述 摘要 生成日期 生效日期 实施日期 施行日期 废止日期 废止时间 失效日期 统一编号 登记号 联合发文单位 "
                  "体裁分类 服务对象分类 服务对象 主题 信息类型 文件类型 文件状态 是否有效 所属机构 所属主题 归属部门 "
-                 "备注 附件 语种 载体类型 公开责任部门 责任人 审核人"),
+                 "备注 附件 语种 载体类型 公开责任部门 责任部门 责任人 审核人"),
     ("chrome", 0, "浏览次数 点击次数 点击数 访问次数 阅读次数 浏览量 阅读量 访问量 浏览 字号 字体 作者 责任编辑 编辑 "
                   "打印本页 打印此页 打印 关闭窗口 关闭本页 分享到 扫一扫 视力保护色 今天是 信息检索 当前位置 您的位置 "
                   "我要纠错 收藏"),
 )
-#: Two-character words that also occur as ordinary text: a colon or nearby labels must vouch.
 def _words(text: str) -> frozenset[str]:
     return frozenset(text.split())
 
 
+#: Two-character words that also occur as ordinary text: a colon or nearby labels must vouch.
 _WEAK = _words("分类 名称 标题 文号 来源 时效 日期 时间 栏目 主题 摘要 备注 附件 语种 文种 浏览 打印 收藏 作者 编辑 字号 字体 题名")
 #: Labels that are never taken without a colon (too common in prose and navigation).
 _COLON_ONLY = _words("日期 时间 来源 主题 摘要 备注 附件 语种 作者 编辑 浏览 打印 收藏 更新时间 更新日期")
@@ -197,8 +197,9 @@ def _canonical(printed: str) -> str:
     return _PINYIN.sub("", compact(printed)).translate(_T2S_LABEL)
 
 
-def _hits(seg: str) -> list[_Hit]:
-    """Valid label occurrences in one segment, in order."""
+def _hits(seg: str, lenient: bool = False) -> list[_Hit]:
+    """Valid label occurrences in one segment, in order. ``lenient``: the line is already
+    known to be a metadata line, so bare weak words (``分类``, ``文号``) between spaces count."""
     out: list[_Hit] = []
     for m in _LABEL_RE.finditer(seg):
         start = m.start()
@@ -213,7 +214,7 @@ def _hits(seg: str) -> list[_Hit]:
         if glued_before and (not colon or word in _WEAK or not out):
             continue
         end = m.end()
-        rest = seg[end:end + 1]
+        rest = seg[m.end("close"):m.end("close") + 1]
         spaced = len(printed) > len(word)
         field = _LABEL_SPEC[word][0]
         if not colon:
@@ -222,7 +223,8 @@ def _hits(seg: str) -> list[_Hit]:
             # Without a colon a label must stand alone or before a space (chrome labels end a
             # value wherever they stand); a weak word in mid-line must be spaced out.
             glued = bool(rest) and not rest.isspace()
-            if field != "chrome" and (glued or (start > 0 and word in _WEAK and not spaced)):
+            weak_mid = start > 0 and word in _WEAK and not spaced and not lenient
+            if field != "chrome" and (glued or weak_mid):
                 continue
         out.append(_Hit(start, end, word, compact(printed), colon, spaced))
     return out
@@ -245,6 +247,9 @@ def _pairs_in(seg: str, idx: int) -> tuple[list[_Pair], _Hit | None]:
     hits = _hits(seg)
     if not hits:
         return [], None
+    lenient = sum(h.word not in _WEAK for h in hits) >= 2  # a metadata line: its labels vouch
+    if lenient:
+        hits = _hits(seg, lenient=True)
     first = hits[0]
     if first.start > 0 and not (first.colon and len(seg) <= _SAME_MAX):
         # A label in mid-line: only ``… 发布日期：…`` in a short line counts.
@@ -260,7 +265,7 @@ def _pairs_in(seg: str, idx: int) -> tuple[list[_Pair], _Hit | None]:
         value = _clean_value(seg[hit.end:stop])
         if not hit.colon and len(value) > 100:
             continue  # a prose line that happens to start with a label word
-        pairs.append(_Pair(field, tier, hit.label, value, idx, hit.colon or hit.spaced, hit.word in _WEAK))
+        pairs.append(_Pair(field, tier, hit.label, value, idx, hit.colon or hit.spaced or lenient, hit.word in _WEAK))
     return pairs, None
 
 
@@ -311,6 +316,15 @@ def _scan(segments: Sequence[str]) -> list[_Pair]:
     return _vouched(pairs)
 
 
+def _self_evident(p: _Pair) -> bool:
+    """A value that proves its label (``发布日期 2018-03-22``, ``索引号 011536003/2018-00124``)."""
+    if p.field in ("publish", "written"):
+        return parse_date(p.value) is not None
+    if p.field == "index_no":
+        return _INDEX_OK.fullmatch(p.value) is not None and any(ch.isdigit() for ch in p.value)
+    return False
+
+
 def _vouched(pairs: list[_Pair]) -> list[_Pair]:
     """Keep a label written without colon or spacing only in company: a strong word
     (``发布机构``) needs another label within three segments (a grid of bare ``th``/``td``
@@ -318,6 +332,8 @@ def _vouched(pairs: list[_Pair]) -> list[_Pair]:
 
     def supported(i: int) -> bool:
         p = pairs[i]
+        if not p.weak and _self_evident(p):
+            return True
         for step in (-1, 1):
             j = i + step
             while 0 <= j < len(pairs) and abs(pairs[j].seg - p.seg) <= 3:
@@ -582,6 +598,7 @@ def region_and_year(title: str | None) -> tuple[str | None, int | None]:
     text = compact(title)
     year = find_year(text)
     body = _LEAD_YEAR.sub("", text).lstrip("《【[（(")
+    body = body.removeprefix("关于")
     region = _place_prefix(body)
     if region is None:
         m = _BODY_END.search(body)

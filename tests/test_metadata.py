@@ -543,3 +543,27 @@ def test_body_pairs_are_not_extra() -> None:
          "正文第三段。", "正文第四段。", "附件：2016年度政府信息公开情况统计表", "有效性：有效"]
     )
     assert meta.extra == ()
+
+
+def test_bare_label_with_self_evident_value() -> None:
+    meta, _ = read_metadata(["正文。", "发布日期 2018-03-22", "正文。"])
+    assert meta.publish_date == date(2018, 3, 22)
+    meta, _ = read_metadata(["正文。", "发布机构 某某", "正文。"])
+    assert meta.publisher is None  # a lone bare label with an ordinary value is not trusted
+
+
+def test_region_after_guanyu() -> None:
+    assert region_and_year("关于包头市2017年政府信息公开工作年度报告") == ("包头市", 2017)
+
+
+def test_flattened_grid_lines_without_colons() -> None:
+    meta, _ = read_metadata(
+        ["索   引   号   20191202-189769   分        类   其他; 市人民政府办公室;",
+         "发 布 机 构   齐齐哈尔市人民政府办公室   上 载 日 期   2019-12-02"]
+    )
+    assert (meta.index_no, meta.category) == ("20191202-189769", "其他; 市人民政府办公室")
+    assert (meta.publisher, meta.publish_date) == ("齐齐哈尔市人民政府办公室", date(2019, 12, 2))
+    meta, _ = read_metadata(["索引号 014416330/2018-04736 分类 政府信息公开年报 发布机构 市政府办 发文日期 2018-02-28 文号 有效性"])
+    assert meta.category == "政府信息公开年报"
+    assert meta.publish_date_raw == "2018-02-28"
+    assert meta.doc_no is None
