@@ -93,6 +93,12 @@ def build_parser() -> argparse.ArgumentParser:
         pass
     else:
         add_commands(sub)
+    try:
+        from .cli_research import add_commands as add_research_commands
+    except ImportError:  # pragma: no cover - research commands not installed
+        pass
+    else:
+        add_research_commands(sub)
     return p
 
 

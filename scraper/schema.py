@@ -118,3 +118,36 @@ def arrow_schema(name: str) -> pa.Schema:
         fields,
         metadata={"xxgk.schema_version": SCHEMA_VERSION, "xxgk.parser_version": PARSER_VERSION, "xxgk.table": name},
     )
+
+
+# --- derived tables (``xxgk panel``); not written by ``parse``, so not in ``TABLES`` -----------
+
+#: The fixed leading columns of ``panel.parquet`` / ``panel.csv``; one float64 column per
+#: indicator follows (see ``scraper/panel.py`` and output/README.md).
+PANEL: tuple[Column, ...] = (
+    Column("region", "string", "Place (or body) the report covers (reports.region).", "包头市"),
+    Column("publisher", "string", "发布机构 (reports.publisher); part of the row key.", "市人民政府办公厅"),
+    Column("report_year", "int16", "Year the report covers (reports.report_year).", "2017"),
+    Column("report_id", "string", "The report kept for this row (see the duplicate rule).", "9f2c1e0a7b3d4c55", False),
+    Column("source", "string", "Where the kept report came from (reports.source).", "fixtures/seed/baotou-2017-mirror.txt", False),
+    Column("template", "dict", "Statistics form of the kept report (reports.template).", "2014-national", False),
+)
+
+#: ``panel_conflicts.csv``: one row per (dropped report, indicator whose value differs from the
+#: kept report's); a dropped report whose values all agree gets one row with ``indicator`` empty.
+PANEL_CONFLICTS: tuple[Column, ...] = (
+    Column("region", "string", "Row key: region.", "包头市"),
+    Column("publisher", "string", "Row key: publisher.", "市人民政府办公厅"),
+    Column("report_year", "int16", "Row key: report year.", "2017"),
+    Column("kept_report_id", "string", "The report kept in the panel.", "9f2c1e0a7b3d4c55", False),
+    Column("kept_source", "string", "Its source.", "http://example.gov.cn/a.html", False),
+    Column("dropped_report_id", "string", "A report with the same key that was left out.", "07aa13c2d4e5f601", False),
+    Column("dropped_source", "string", "Its source.", "saved/baotou-2017-copy.html", False),
+    Column("reason", "string", "Why the kept one won (the first rule that decided).", "more values (86 > 80)", False),
+    Column("indicator", "string", "Panel column whose value differs; empty when every value agrees.", "requests.received"),
+    Column("kept_value", "float64", "The value in the kept report (empty: none).", "81"),
+    Column("dropped_value", "float64", "The value in the dropped report (empty: none).", "80"),
+)
+
+#: file stem → columns of the derived tables
+DERIVED_TABLES: dict[str, tuple[Column, ...]] = {"panel": PANEL, "panel_conflicts": PANEL_CONFLICTS}
