@@ -393,7 +393,7 @@ def _strip_fragment(url: str) -> str:
 
 def _transport_reason(exc: httpx.TransportError) -> str:
     text = str(exc) or type(exc).__name__
-    if isinstance(exc, httpx.RemoteProtocolError) and "incomplete" in text.lower():
+    if isinstance(exc, httpx.RemoteProtocolError) and ("incomplete" in text or "without sending complete" in text):
         return f"truncated body: {text}"
     if isinstance(exc, httpx.ReadError | httpx.RemoteProtocolError):
         return f"connection broken: {text}"
