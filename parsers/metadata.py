@@ -123,7 +123,7 @@ _T2S_LABEL = str.maketrans({v: k for k, v in _VARIANTS.items() if len(k) == 1 an
 _PINYIN = re.compile(r"\([a-zA-Z\u00e0-\u01dc]{1,8}\)")
 _LEAD_DECOR = re.compile(r"^[\s·•●■◆▪◇○□★☆>›»\-*]+")
 _BEFORE_OK = frozenset(" \t\u3000\u00a0|｜/【[")
-_EMPTY = re.compile(r"^[\s\-—–－_/／\\:：、.。·…|｜~～*]*$|^(?:无|暂无|空|null|none|n/a)$", re.I)
+_EMPTY = re.compile(r"^[\s\-—–－_/／\\:：、.。·…|｜~～*]*$|^(?:无|暂无|空|无文号|暂无文号|不适用|null|none|n/a)$", re.I)
 _TRIM = " \t\u3000\u00a0:：︰﹕|｜;；,，"
 _INDEX_OK = re.compile(r"^[0-9A-Za-z][0-9A-Za-z./_\-]{2,42}")
 #: Words no government title or keyword list contains (gambling / porn SEO).
@@ -145,6 +145,7 @@ _NEXT_MAX = {
     "publisher": 40, "doc_no": 40, "title": 150, "extra": 40,
 }
 _SAME_MAX = 300
+_TITLE_SCAN = 1500  # segments searched for a title line
 
 
 # --------------------------------------------------------------------------- head
@@ -443,11 +444,18 @@ def _title_from_head(text: str | None) -> str | None:
     return _clean_title(max(clean, key=len)) if clean else None
 
 
-def _title_from_segments(segments: Sequence[str], pairs: list[_Pair]) -> str | None:
-    """The first line that reads like a report title: with a year if any has one."""
+def _title_from_segments(
+    segments: Sequence[str], pairs: list[_Pair], block: set[int]
+) -> tuple[str | None, str | None]:
+    """Lines that read like a report title: (the best one with a year, the first without).
+
+    With a metadata block, the first candidate from just above the block on wins over earlier
+    ones (a sidebar of past reports or a column name in the navigation)."""
     labelled = {p.seg for p in pairs}
-    fallback = None
-    for idx, seg in enumerate(segments[:400]):
+    near = min(block) - 8 if block else 0
+    with_year: str | None = None
+    without_year: str | None = None
+    for idx, seg in enumerate(segments[:_TITLE_SCAN]):
         if idx in labelled:
             continue
         text = normalize_space(seg)
@@ -455,10 +463,13 @@ def _title_from_segments(segments: Sequence[str], pairs: list[_Pair]) -> str | N
             continue
         if not any(w in text for w in _REPORT_WORDS) or _SPAM.search(text):
             continue
-        if find_year(text) is not None:
-            return _clean_title(text)
-        fallback = fallback or text
-    return _clean_title(fallback) if fallback else None
+        if find_year(text) is None:
+            without_year = without_year or text
+        elif idx >= near:
+            return _clean_title(text), None
+        else:
+            with_year = with_year or text
+    return _clean_title(with_year), _clean_title(without_year)
 
 
 def _looks_spam(text: str) -> bool:
@@ -489,11 +500,10 @@ def read_metadata(
         if values["title"] and _looks_spam(values["title"]):
             values["title"] = None
     if values["title"] is None:
-        values["title"] = _title_from_segments(segments, pairs)
-    if values["title"] is None:
-        values["title"] = _title_from_head(head.get("<title>"))
-        if values["title"]:
-            warnings.append("metadata: title taken from <title>")
+        dated, undated = _title_from_segments(segments, pairs, block)
+        values["title"] = dated or _title_from_head(head.get("<title>")) or undated
+        if values["title"] and not dated:
+            warnings.append("metadata: title not printed on the page; taken from <title> or a heading")
     if values["publisher"] is None:
         src = _clean_value(head.get("contentsource", ""))
         values["publisher"] = None if _is_empty(src) or _looks_spam(src) else src

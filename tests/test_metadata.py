@@ -567,3 +567,20 @@ def test_flattened_grid_lines_without_colons() -> None:
     assert meta.category == "政府信息公开年报"
     assert meta.publish_date_raw == "2018-02-28"
     assert meta.doc_no is None
+
+
+def test_title_near_block_beats_sidebar_link() -> None:
+    meta, _ = read_metadata(
+        ["往年年报", "包头市2016年政府信息公开工作年度报告", "包头市2015年政府信息公开工作年度报告",
+         "导航一", "导航二", "导航三", "导航四", "导航五", "导航六", "导航七", "导航八", "导航九",
+         "索引号：011536003/2018-00124", "发布日期：2018-03-22",
+         "包头市2017年政府信息公开工作年度报告", "正文。"]
+    )
+    assert meta.title == "包头市2017年政府信息公开工作年度报告"
+
+
+def test_title_tag_beats_undated_heading() -> None:
+    meta, _ = read_metadata(["政府信息公开年报", "正文。"], head={"<title>": "包头市2017年政府信息公开工作年度报告_包头市人民政府"})
+    assert meta.title == "包头市2017年政府信息公开工作年度报告"
+    meta, _ = read_metadata(["政府信息公开工作年度报告", "正文。"])
+    assert meta.title == "政府信息公开工作年度报告"
