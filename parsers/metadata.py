@@ -239,24 +239,26 @@ def _is_empty(value: str) -> bool:
     return not value or _EMPTY.match(value) is not None
 
 
-def _pairs_in(seg: str, idx: int) -> tuple[list[_Pair], _Hit | None]:
-    """Pairs read from one segment; also the trailing label when the segment is only a label
-    (its value is in the next segment)."""
+def _pairs_in(seg: str, idx: int) -> tuple[list[_Pair], _Hit | None, str]:
+    """Pairs read from one segment; the label standing alone at its end (its value is in
+    the next segment); and the text before the first label (a value for the previous
+    segment's lone label: ``2026-09-30 17:18 来源：…``)."""
     seg = _LEAD_DECOR.sub("", seg)
     if len(seg) > _SAME_MAX and not _LABEL_RE.match(seg):
-        return [], None  # prose: only a line that opens with a label can hold pairs
+        return [], None, seg  # prose: only a line that opens with a label can hold pairs
     hits = _hits(seg)
     if not hits:
-        return [], None
+        return [], None, seg
     lenient = sum(h.word not in _WEAK for h in hits) >= 2  # a metadata line: its labels vouch
     if lenient:
         hits = _hits(seg, lenient=True)
     first = hits[0]
     if first.start > 0 and not (first.colon and len(seg) <= _SAME_MAX):
         # A label in mid-line: only ``… 发布日期：…`` in a short line counts.
-        return [], None
+        return [], None, seg
+    lead = seg[: first.start]
     if len(hits) == 1 and not seg[first.end:].strip():
-        return [], first  # label alone: value in the next segment
+        return [], first, lead  # label alone: value in the next segment
     pairs: list[_Pair] = []
     for i, hit in enumerate(hits):
         stop = hits[i + 1].start if i + 1 < len(hits) else len(seg)
@@ -267,7 +269,7 @@ def _pairs_in(seg: str, idx: int) -> tuple[list[_Pair], _Hit | None]:
         if not hit.colon and len(value) > 100:
             continue  # a prose line that happens to start with a label word
         pairs.append(_Pair(field, tier, hit.label, value, idx, hit.colon or hit.spaced or lenient, hit.word in _WEAK))
-    return pairs, None
+    return pairs, None, lead
 
 
 def _plausible_next(field: str, value: str, seg: str) -> bool:
@@ -294,14 +296,13 @@ def _scan(segments: Sequence[str]) -> list[_Pair]:
     for idx, seg in enumerate(segs):
         if not seg:
             continue
-        found, lone = _pairs_in(seg, idx)
+        found, lone, lead = _pairs_in(seg, idx)
         if pending is not None:
             hit, at = pending
             pending = None
             field, tier = _LABEL_SPEC[hit.word]
-            starts_with_label = bool(found) or lone is not None
-            value = "" if starts_with_label else _clean_value(seg)
-            if value and not _plausible_next(field, value, seg):
+            value = _clean_value(lead)
+            if value and not _plausible_next(field, value, lead.strip()):
                 value = ""
             if field != "chrome":
                 pairs.append(_Pair(field, tier, hit.label, value, at, hit.colon or hit.spaced,

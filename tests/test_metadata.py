@@ -584,3 +584,10 @@ def test_title_tag_beats_undated_heading() -> None:
     assert meta.title == "包头市2017年政府信息公开工作年度报告"
     meta, _ = read_metadata(["政府信息公开工作年度报告", "正文。"])
     assert meta.title == "政府信息公开工作年度报告"
+
+
+def test_lone_label_value_before_next_label() -> None:
+    meta, _ = read_metadata(["发布时间：", "2026-09-30 17:18 来源：国务院办公厅"])
+    assert meta.publish_date == date(2026, 9, 30)
+    assert meta.publish_date_raw == "2026-09-30 17:18"
+    assert meta.publisher == "国务院办公厅"
