@@ -512,7 +512,8 @@ def read_metadata(
         kw = _clean_value(head.get("keywords", ""))
         values["keywords"] = None if _is_empty(kw) or _looks_spam(kw) else kw
     publish_raw = values["publish"]
-    if publish_raw is None:
+    stray = chosen["publish"] is not None and chosen["publish"].seg not in block
+    if publish_raw is None or stray:  # the head's date beats one outside the metadata block
         for key in ("pubdate", "firstpublishedtime", "publishdate", "maketime"):
             raw = _clean_value(head.get(key, ""))
             if raw and parse_date(raw) is not None:

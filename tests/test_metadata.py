@@ -591,3 +591,12 @@ def test_lone_label_value_before_next_label() -> None:
     assert meta.publish_date == date(2026, 9, 30)
     assert meta.publish_date_raw == "2026-09-30 17:18"
     assert meta.publisher == "国务院办公厅"
+
+
+def test_head_date_beats_date_outside_block() -> None:
+    lines = ["索引号：011536003/2018-00124", "发布机构：市政府办", "公开目录：年报", "正文。", "正文。",
+             "正文。", "正文。", "相关文件", "发布日期：2019-05-01"]
+    meta, _ = read_metadata(lines, head={"pubdate": "2018-03-22"})
+    assert meta.publish_date == date(2018, 3, 22)
+    meta, _ = read_metadata(lines)
+    assert meta.publish_date == date(2019, 5, 1)  # nothing better
