@@ -7,9 +7,17 @@ only by spaces. Values contain spaces themselves (``综合政务 文秘工作 �
 the *next known label*, never at white space. The reader works on segments (one per paragraph or
 cell) so it serves DOM and plain-text pages alike.
 
-Field choice: the first non-empty plausible value wins; within a field, primary labels
-(发布日期) beat weaker synonyms (发文日期, 来源), which beat ``<head>`` metas. Values a field
-did not keep go to ``extra`` under their printed label, so nothing read is lost.
+Chrome is still on the page, so a label only counts where a label can stand: at the start of
+a segment (or after white space / a colon-ended pair in a short line), with a colon, spaced out
+(``索 引 号``), or in the company of other labels; a lone label takes the next segment as its
+value only if that segment is plausible for the field (a date for 发布日期, not a salutation or
+the report title). Chrome words (浏览次数, 字号, 今天是 …) only end a value.
+
+Field choice: values from the *metadata block* (the run of labelled segments naming the most
+fields) beat stray ones (a sidebar's 主题分类, a related-links 发布日期); then primary labels
+(发布日期) beat weaker synonyms (发文日期, 来源), which beat ``<head>`` metas; then the first
+non-empty value wins. Pairs of the block that no field kept go to ``extra`` under their printed
+label (有效性, 生成日期 — never the publish date —, a losing 主题分类, unknown ``label：value``).
 """
 
 from __future__ import annotations
