@@ -125,7 +125,7 @@ def test_truncated_uncompressed_record(tmp_path) -> None:
 
 def test_garbage_and_missing_files(tmp_path) -> None:
     junk = tmp_path / "junk.warc"
-    junk.write_bytes(b"<html>a saved page, not a WARC file</html>")
+    junk.write_bytes(b"<html><body>saved-page</body></html>")
     with pytest.raises(InputError):
         list(iter_warc_sources(junk))
     with pytest.raises(InputError, match="cannot open"):
