@@ -67,6 +67,7 @@ class _Table:
     heads: list[str] = field(default_factory=list)
     in_header: bool = False
     columns: dict[int, list[tuple[str, ColSpec | None]]] = field(default_factory=dict)  # id(row) → columns
+    started: bool = False  # 表三: a numbered row (一、…) has been seen
     # 表四
     numbers: list[str] = field(default_factory=list)
 
@@ -77,6 +78,19 @@ def _is_t4_start(key: str) -> bool:
 
 def _is_t3_start(key: str) -> bool:
     return any(m in key for m in _T3_HEAD) or "本年新收" in key
+
+
+def _continues(t: _Table, label: str) -> bool:
+    """A label's second line (``不计其他情形）``) joins the row above while that row has no
+    numbers yet and its label leaves a bracket open."""
+    if not t.rows:
+        return False
+    row = t.rows[-1]
+    if row.values or row.label.count("（") <= row.label.count("）"):
+        return False
+    row.label += label
+    row.path = (*row.path[:-1], row.label)
+    return True
 
 
 class _TextReader:
@@ -166,10 +180,16 @@ class _TextReader:
     def _t3_label(self, t: _Table, label: str, key: str) -> None:
         cat = catalogue()
         spec = match_label(label, cat.rows["T3"])
+        if spec is None and _continues(t, label):
+            return
         if spec is None:
-            if _SECTION.match(label) and len(key) > 6 or len(key) > 30:
+            if not _is_t3_start(key) and (_SECTION.match(label) and len(key) > 6 or len(key) > 30):
                 self._flush()  # the next section's heading or prose
             return  # header words, a label's second line, vertical header characters
+        if spec.level == 1:
+            t.started = True
+        elif not t.started:
+            return  # 其他 / 总计 among the column headers
         if spec.level < 3:
             if spec.level == 1:
                 t.context = {}
@@ -196,13 +216,13 @@ class _TextReader:
                 t.rows[i + 1].spec.parent_id == row.spec.row_id
             if n == 0 and children:
                 continue  # 2021 （六）其他处理: a group label, its rows follow
+            row_no += 1
             if n != len(cols):
                 self.warnings.append(
                     f"表三 (text) row {row.label}: {n} numbers for {len(cols)} columns, not placed"
                     + (f" ({' '.join(row.values)})" if n else "")
                 )
                 continue
-            row_no += 1
             for (path, col), text in zip(cols, row.values):
                 cell = cat.cells.get((row.spec.row_id, col.col_id))
                 if cell is None:
@@ -230,6 +250,8 @@ class _TextReader:
         cat = catalogue()
         rows = [r for r in cat.rows["T2"] if t.prefix and r.row_id.startswith(t.prefix + ".")] or list(cat.rows["T2"])
         spec = match_label(label, rows, fuzzy=0.75)
+        if spec is None and _continues(t, label):
+            return
         if spec is None and t.in_header:
             t.heads.append(label)
             return
@@ -274,6 +296,7 @@ class _TextReader:
         cat = catalogue()
         row_no = 0
         for row in t.rows:
+            row_no += 1
             cols = t.columns.get(id(row)) or []
             if not cols:
                 prefix = row.spec.row_id.rsplit(".", 1)[0] if row.spec else None
@@ -287,7 +310,6 @@ class _TextReader:
             if len(row.values) != len(cols):
                 self.warnings.append(f"表二 (text) row {row.label}: {len(row.values)} numbers for {len(cols)} columns, not placed")
                 continue
-            row_no += 1
             for (printed, col), text in zip(cols, row.values):
                 cell = cat.cells.get((row.spec.row_id, col.col_id)) if row.spec and col else None
                 if cell is None:
