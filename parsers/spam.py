@@ -1,0 +1,750 @@
+"""Find and remove injected spam: hidden link farms, keyword tails, tag salad, title hijacks, pinyin.
+
+Spam mirrors of government pages keep the original page and add things to it
+(page-layouts.md §2, S1–S14). Hiding alone proves nothing (gov.cn overlays ``opacity:0``
+anchors on banners, Excel exports hide ``AL`` of ``TOTAL``), so a block is removed only on
+*spam evidence*: gambling/porn lexicon hits, throwaway or random hosts, random-id tag salad,
+combined with where it sits (hidden, after the footer, after ``</html>``). Every removed block
+is recorded as a :class:`SpamBlock` with its evidence.
+
+All walks are iterative: pages nest 10,000 deep.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from urllib.parse import unquote, urlsplit
+
+from selectolax.lexbor import LexborHTMLParser, LexborNode
+
+from parsers.model import SpamBlock
+from parsers.text import normalize_space
+
+__all__ = ["clean_title", "is_spam_line", "remove_spam", "spam_lines", "strip_pinyin"]
+
+# --------------------------------------------------------------------------- pinyin (S13)
+
+_INITIALS = "zh|ch|sh|b|p|m|f|d|t|n|l|g|k|h|j|q|x|r|z|c|s|y|w"
+_FINALS = (
+    "iang|iong|uang|ang|eng|ing|ong|ian|iao|uai|uan|van|ai|ei|ao|ou|an|en|in|un|vn|er|ia|ie|iu|ua|uo|ui"
+    "|ue|ve|a|o|e|i|u|v"
+)
+_SYLLABLE = re.compile(rf"(?:{_INITIALS})?(?:{_FINALS})")
+_TONES = str.maketrans(
+    "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü", "aaaaeeeeiiiioooouuuuvvvvv"
+)
+_PINYIN_RUN = re.compile(
+    r"(?<=[\u3400-\u9fff])((?:[(（][a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü]{1,6}[)）])+)"
+)
+_PINYIN_GROUP = re.compile(r"[(（]([^()（）]+)[)）]")
+
+
+def _is_pinyin(word: str) -> bool:
+    return _SYLLABLE.fullmatch(word.translate(_TONES)) is not None
+
+
+def strip_pinyin(text: str) -> tuple[str, int]:
+    """Remove pinyin injected after CJK characters (``發(fā)布``, ``政(zheng)(zheng)府``).
+
+    Only lower-case groups that spell a valid pinyin syllable go, so ``(PPP)``, ``(2017)``,
+    ``(app)`` and ``45478(政府热线)`` stay. Returns the text and the number of groups removed.
+    """
+    if "(" not in text and "（" not in text:
+        return text, 0
+    count = 0
+
+    def repl(m: re.Match[str]) -> str:
+        nonlocal count
+        groups = _PINYIN_GROUP.findall(m.group(1))
+        if all(_is_pinyin(g) for g in groups):
+            count += len(groups)
+            return ""
+        return m.group(1)
+
+    return _PINYIN_RUN.sub(repl, text), count
+
+
+# --------------------------------------------------------------------------- lexicon (§2)
+
+#: Words that (almost) never occur in a government report.
+_STRONG = (
+    r"百家乐|六合彩|时时彩|赌场|赌球|博彩|菠菜|老虎机|赔率|投注|盘口|足球比分|竞彩|足彩|返水|彩金|试玩金|注册送"
+    r"|果博|天辰|博鱼|必一|B体育|开云(?:体育|娱乐|app|官网|平台|棋牌|电竞|登录)|雷火|竞博|JBO|金年会|火博|威尼斯人"
+    r"|皇冠(?:体育|娱乐|官网|平台|登录|注册)|bet365|pg电子|麻将胡了|大发(?:快三|彩票|娱乐|官网)|\d{3,4}cc彩票|雷竞技|爱游戏"
+    r"|半岛(?:体育|电竞|官网|app|娱乐|平台)|无码|国产.{0,6}AV|视频app|私服|外挂|真人视讯|电子游艺|澳门赌|亚博|乐鱼|华体会"
+    r"|(?<!体育)(?<!福利)(?<!体育彩票)彩票(?:app|平台|官网|登录|注册|下载|网址|计划)"
+)
+#: ``X娱乐`` brand tokens (``天辰娱乐``, ``南山娱乐app``), not ``文化娱乐``.
+_BRAND = r"[^\s，。、；：,;:]{1,6}?娱乐(?:app|APP|平台|登录|登陆|注册|下载|官网|城|网址|网站|入口|手机版|安卓版)?\d*"
+_LEGIT_YULE = frozenset(["文化", "休闲", "健身", "游艺", "歌舞", "文体", "大众文化", "群众", "体育", "旅游", "游戏", "影视"])
+_WEAK = re.compile(
+    r"登录|登陆|注册|app|APP|下载|官网|官方网站|入口|网页版|手机版|安卓版|苹果版|最新版|平台|真人|棋牌|捕鱼|电竞|体育"
+    r"|彩票|电子|娱乐|澳门|缅甸|高利贷|网贷|[a-z]{2,}\d+|\d+[a-z]{2,}"
+)
+_STRONG_RE = re.compile(_STRONG, re.IGNORECASE)
+_BRAND_TOKEN = re.compile(_BRAND)
+_BRAND_IN_TEXT = re.compile(r"(?:^|(?<=\s))(" + _BRAND + r")(?=\s|$)")
+_SENTENCE = re.compile(r"[。，；！？,;]")
+
+
+def _brand_hit(token: str) -> bool:
+    m = _BRAND_TOKEN.fullmatch(token)
+    if m is None:
+        return False
+    name = token.split("娱乐", 1)[0]
+    return name not in _LEGIT_YULE or token != name + "娱乐"
+
+
+def _token_is_spam(token: str) -> bool:
+    """One short keyword (an anchor text or a space-separated token) is a gambling/porn term."""
+    return bool(_STRONG_RE.search(token)) or (len(token) <= 16 and _brand_hit(token))
+
+
+def _text_hits(text: str) -> int:
+    """Strong lexicon hits in free text."""
+    return len(_STRONG_RE.findall(text)) + sum(
+        1 for m in _BRAND_IN_TEXT.finditer(text) if _brand_hit(m.group(1))
+    )
+
+
+def is_spam_line(line: str) -> int:
+    """Number of spam "links" (tokens) when ``line`` is a gambling/porn keyword run, else 0.
+
+    A run is five or more space-separated short tokens without sentence punctuation, at least
+    40 % of them lexicon terms (the seed's tail: 30 brand tokens). A lone short line counts
+    when it holds a strong term plus another hit (``免费菠萝视频app下载``).
+    """
+    line = normalize_space(line)
+    if not line or _SENTENCE.search(line):
+        return 0
+    tokens = line.split(" ")
+    if len(tokens) >= 5:
+        if sum(len(t) for t in tokens) / len(tokens) > 12:
+            return 0
+        hits = sum(1 for t in tokens if _token_is_spam(t))
+        return len(tokens) if hits * 5 >= 2 * len(tokens) and hits >= 3 else 0
+    if len(line) <= 40:
+        strong = _text_hits(line) or sum(1 for t in tokens if _token_is_spam(t))
+        if strong and strong + len(_WEAK.findall(line)) >= 2:
+            return len(tokens)
+    return 0
+
+
+def spam_lines(lines: Sequence[str]) -> tuple[list[str], tuple[SpamBlock, ...], int]:
+    """Text mode: drop keyword-run lines; returns kept lines, blocks and removed "links" (tokens)."""
+    kept: list[str] = []
+    blocks: list[SpamBlock] = []
+    total = 0
+    for line in lines:
+        n = is_spam_line(line)
+        if n:
+            total += n
+            blocks.append(SpamBlock("text", ("keyword_run",), n, normalize_space(line)[:120]))
+        else:
+            kept.append(line)
+    return kept, tuple(blocks), total
+
+
+_TITLE_SPLIT = re.compile(r"\s*(?:[-_|｜—–]+)\s*")
+
+
+def clean_title(title: str) -> str:
+    """Strip a gambling/porn prefix or suffix joined by ``-`` ``_`` ``|``
+    (``…统计制度-pg电子麻将胡了`` → ``…统计制度``). A title that is spam throughout becomes ``""``."""
+    title = normalize_space(title)
+    if not title:
+        return title
+    parts = _TITLE_SPLIT.split(title)
+    seps = _TITLE_SPLIT.findall(title)
+    if len(parts) == 1:
+        return "" if _part_is_spam(title) else title
+    lo, hi = 0, len(parts)
+    while lo < hi and _part_is_spam(parts[lo]):
+        lo += 1
+    while hi > lo and _part_is_spam(parts[hi - 1]):
+        hi -= 1
+    if lo == 0 and hi == len(parts):
+        return title
+    out = parts[lo] if lo < hi else ""
+    for i in range(lo + 1, hi):
+        out += seps[i - 1] + parts[i]
+    return out
+
+
+def _part_is_spam(part: str) -> bool:
+    return bool(_text_hits(part)) or any(_token_is_spam(t) for t in part.split()) or is_spam_line(part) > 0
+
+
+# --------------------------------------------------------------------------- hosts
+
+_GOV_HOST = re.compile(
+    r"(?:^|\.)(?:gov\.cn|conac\.cn|12377\.cn|cyberpolice\.cn|beian\.miit\.gov\.cn|miit\.gov\.cn|"
+    r"gov\.hk|gov\.mo|12388\.gov\.cn|people\.com\.cn|xinhuanet\.com|news\.cn|cctv\.com|"
+    r"baidu\.com|qq\.com|weibo\.com|jiathis\.com|bdimg\.com)$"
+)
+_THROWAWAY_TLD = re.compile(r"\.(?:icu|xyz|top|pw|tk|cm|cc|vip|club|site|online|live|bet|win|fun|shop|ltd|wang)$")
+_HOSTNAME_TEXT = re.compile(r"^(?:https?://)?([a-z0-9-]+(?:\.[a-z0-9-]+)+)/?$", re.IGNORECASE)
+_VOWELS = frozenset("aeiou")
+
+
+def _host_of(href: str) -> str | None:
+    href = href.strip()
+    if not href.lower().startswith(("http:", "https:", "//")):
+        return None
+    try:
+        host = urlsplit(href if not href.startswith("//") else "http:" + href).hostname
+    except ValueError:
+        return None
+    return host.lower() if host else None
+
+
+def _random_host(host: str) -> bool:
+    """Throwaway TLD, or a registrable label that looks machine-made (digits, few vowels)."""
+    if _THROWAWAY_TLD.search(host):
+        return True
+    labels = [x for x in host.split(".") if x not in ("www", "com", "cn", "net", "org")]
+    if not labels:
+        return False
+    label = max(labels, key=len)
+    letters = [c for c in label if c.isalpha()]
+    if any(c.isdigit() for c in label) and letters:
+        return True
+    return len(letters) >= 5 and sum(c in _VOWELS for c in letters) / len(letters) < 0.2
+
+
+# --------------------------------------------------------------------------- styles
+
+_HIDE_DISPLAY = re.compile(r"display:none|visibility:hidden|visibility:collapse")
+_OFFSCREEN = re.compile(r"(?:left|top|right|bottom|margin-left|margin-top):(-\d{3,}(?:\.\d+)?)(px|em|rem|pt)?|expression\(")
+_INDENT = re.compile(r"text-indent:(-\d+(?:\.\d+)?)(px|em|rem|pt)?")
+_FONT_ZERO = re.compile(r"font-size:0(?:\.\d+)?(?:px|pt|em)?(?:;|$|!)")
+_WIDTH0 = re.compile(r"(?:^|;)width:0(?:px)?(?:;|$|!)")
+_HEIGHT0 = re.compile(r"(?:^|;)height:0(?:px)?(?:;|$|!)")
+_LINEH0 = re.compile(r"line-height:0(?:px)?(?:;|$|!)")
+
+
+def _hidden_style(style: str) -> str | None:
+    """Name of the hiding technique in an inline style, or None (opacity is not hiding here:
+    gov.cn overlays banners with ``opacity:0`` links)."""
+    s = style.lower().replace(" ", "").replace("\t", "").replace("\n", "")
+    if _HIDE_DISPLAY.search(s):
+        return "hidden"
+    m = _OFFSCREEN.search(s)
+    if m and (m.group(1) is None or _px(m.group(1), m.group(2)) <= -500):
+        return "offscreen"
+    m = _INDENT.search(s)
+    if m and _px(m.group(1), m.group(2)) <= -500:
+        return "text_indent"
+    if _FONT_ZERO.search(s) or (_WIDTH0.search(s) and _HEIGHT0.search(s)) or (_LINEH0.search(s) and _HEIGHT0.search(s)):
+        return "zero_size"
+    return None
+
+
+def _px(num: str, unit: str | None) -> float:
+    value = float(num)
+    return value * 16 if unit in ("em", "rem") else value
+
+
+_CSS_RULE = re.compile(r"([^{}]+)\{([^{}]*)\}")
+_SIMPLE_SEL = re.compile(r"^([.#])([\w-]+)$")
+
+
+def _hidden_css(tree: LexborHTMLParser) -> tuple[frozenset[str], frozenset[str]]:
+    """Classes and ids hidden by ``<style>`` rules (only simple ``.x`` / ``#x`` selectors)."""
+    classes: set[str] = set()
+    ids: set[str] = set()
+    for style in tree.css("style"):
+        css = style.text(deep=True)
+        if "none" not in css and "hidden" not in css and "-" not in css:
+            continue
+        for sels, decl in _CSS_RULE.findall(css):
+            if _hidden_style(decl) is None:
+                continue
+            for sel in sels.split(","):
+                m = _SIMPLE_SEL.match(sel.strip().split(" ")[-1])
+                if m:
+                    (classes if m.group(1) == "." else ids).add(m.group(2).lower())
+    return frozenset(classes), frozenset(ids)
+
+
+# --------------------------------------------------------------------------- DOM evidence
+
+_SALAD_TAGS = frozenset(
+    ["sup", "sub", "big", "small", "xmp", "acronym", "ins", "del", "dir", "rt", "rp", "ruby", "progress", "menuitem", "listing", "delect", "wbr", "s", "strike", "tt", "var", "abbr", "bdo", "bdi", "dfn", "kbd", "samp", "q", "cite", "code", "time", "noframes", "meter", "output", "address", "em", "b", "i", "u", "font", "strong", "label", "legend", "optgroup", "mark", "center", "nobr", "blink"]
+)
+_RANDOM_ID = re.compile(r"^[a-z]{4,6}(?:-[a-z]{4,6})?$|^[a-z0-9]{4}-[a-z0-9]{4}$")
+_FOOTER_MARK = re.compile(
+    r"(?:网站|網站)(?:标识码|標識碼)|ICP(?:备|備|证|證)|(?:公网|公網)(?:安备|安備)|版权所有|版權所有"
+)
+_CLOAK = re.compile(
+    r"document\.referrer|eval\(function\(p,a,c,k,e,[dr]\)|\\x3c(?:script|iframe)", re.IGNORECASE
+)
+_SCRIPT_HIDE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden|left\s*:\s*-\d{3,}|top\s*:\s*-\d{3,}", re.I)
+_SCRIPT_CLOSE = re.compile(r"document\.write(?:ln)?\s*\(\s*['\"]\s*</\s*(?:div|span|p|marquee)", re.I)
+_INLINE = frozenset(["a", "b", "i", "u", "s", "em", "strong", "span", "font", "br", "small", "big", "sup", "sub", "wbr", "strike", "nobr", "label"])
+
+
+@dataclass(slots=True)
+class _Ev:
+    """Evidence gathered over a subtree (or a run of siblings)."""
+
+    n_a: int = 0
+    n_lex_a: int = 0  # anchors whose text is a lexicon term
+    n_off_a: int = 0  # anchors to non-government absolute hosts
+    n_rand_a: int = 0  # anchors to throwaway / random-looking hosts
+    n_host_text: int = 0  # anchors whose text is a (non-gov) host name
+    n_gov_a: int = 0
+    a_chars: int = 0
+    chars: int = 0
+    hits: int = 0  # strong lexicon hits in all text
+    n_iframe: int = 0
+
+    def add(self, o: _Ev) -> None:
+        self.n_a += o.n_a
+        self.n_lex_a += o.n_lex_a
+        self.n_off_a += o.n_off_a
+        self.n_rand_a += o.n_rand_a
+        self.n_host_text += o.n_host_text
+        self.n_gov_a += o.n_gov_a
+        self.a_chars += o.a_chars
+        self.chars += o.chars
+        self.hits += o.hits
+        self.n_iframe += o.n_iframe
+
+    @property
+    def plain_chars(self) -> int:
+        return self.chars - self.a_chars
+
+    def signals(self) -> list[str]:
+        out = []
+        if self.n_lex_a:
+            out.append(f"lexicon_links:{self.n_lex_a}")
+        if self.hits:
+            out.append(f"lexicon_hits:{self.hits}")
+        if self.n_rand_a:
+            out.append(f"random_hosts:{self.n_rand_a}")
+        elif self.n_off_a:
+            out.append(f"offsite_links:{self.n_off_a}")
+        if self.n_host_text:
+            out.append(f"host_list:{self.n_host_text}")
+        return out
+
+
+_SKIP_TEXT = frozenset(["script", "style", "template", "title", "textarea", "select", "option"])
+
+
+def _children(node: LexborNode) -> Iterator[LexborNode]:
+    child = node.child
+    while child is not None:
+        nxt = child.next
+        yield child
+        child = nxt
+
+
+def _anchor_ev(a: LexborNode) -> _Ev:
+    text = normalize_space(a.text(deep=True))
+    ev = _Ev(n_a=1, a_chars=len(text), chars=len(text))
+    if text and _token_is_spam(text):
+        ev.n_lex_a = 1
+    ev.hits = _text_hits(text)
+    href = (a.attributes.get("href") or "").strip()
+    host = _host_of(href)
+    if host is not None:
+        if _GOV_HOST.search(host):
+            ev.n_gov_a = 1
+        else:
+            ev.n_off_a = 1
+            if _random_host(host):
+                ev.n_rand_a = 1
+    m = _HOSTNAME_TEXT.match(text)
+    if m and not _GOV_HOST.search(m.group(1).lower()):
+        ev.n_host_text = 1
+        if _random_host(m.group(1).lower()):
+            ev.n_rand_a = max(ev.n_rand_a, 1)
+    return ev
+
+
+def _measure(root: LexborNode) -> dict[int, _Ev]:
+    """Evidence for every element under ``root`` (post-order, iterative)."""
+    out: dict[int, _Ev] = {}
+    stack: list[tuple[LexborNode, bool]] = [(root, False)]
+    while stack:
+        node, done = stack.pop()
+        tag = node.tag
+        if not done:
+            if tag == "a":
+                out[node.mem_id] = _anchor_ev(node)
+                continue
+            stack.append((node, True))
+            if tag in _SKIP_TEXT:
+                continue
+            for child in _children(node):
+                if child.is_element_node:
+                    stack.append((child, False))
+            continue
+        ev = _Ev()
+        if tag == "iframe":
+            ev.n_iframe = 1
+        if tag not in _SKIP_TEXT:
+            for child in _children(node):
+                if child.is_element_node:
+                    sub = out.get(child.mem_id)
+                    if sub is not None:
+                        ev.add(sub)
+                elif child.is_text_node:
+                    text = child.text_content or ""
+                    if text.strip():
+                        ev.chars += len(normalize_space(text))
+                        ev.hits += _text_hits(text)
+        out[node.mem_id] = ev
+    return out
+
+
+def _is_farm(ev: _Ev, relaxed: bool) -> list[str] | None:
+    """Signals when a visible block's links are a link farm, else None.
+
+    ``relaxed`` applies after the footer / after ``</html>`` (S8, S12), where a government page
+    has nothing left to say.
+    """
+    if ev.plain_chars > max(60, ev.a_chars // 2):
+        return None
+    if ev.n_a >= 3 and ev.n_host_text >= 3 and ev.n_host_text * 2 >= ev.n_a:
+        return ["host_list", *ev.signals()]
+    if relaxed:
+        if ev.n_a >= 3 and ev.n_lex_a * 10 >= 3 * ev.n_a:
+            return ev.signals()
+        if ev.n_a >= 3 and ev.n_rand_a >= 2 and ev.n_off_a * 10 >= 6 * ev.n_a and ev.n_gov_a == 0:
+            return ev.signals()
+        return None
+    if ev.n_a >= 5 and ev.n_lex_a >= 4 and ev.n_lex_a * 10 >= 6 * ev.n_a and ev.n_gov_a == 0:
+        return ev.signals()
+    return None
+
+
+def _hidden_is_spam(ev: _Ev) -> list[str] | None:
+    """Signals when a hidden block carries spam evidence, else None (hiding alone proves nothing)."""
+    if ev.plain_chars > 200 and ev.hits * 20 < ev.plain_chars:
+        return None  # hidden text of substance (tab panes, tips): never delete it wholesale
+    if ev.n_lex_a or ev.hits >= 2:
+        return ev.signals()
+    if ev.n_a >= 3 and ev.n_off_a * 10 >= 6 * ev.n_a and ev.n_gov_a == 0:
+        return ev.signals()
+    if ev.n_a >= 1 and ev.n_rand_a >= 1 and ev.n_gov_a == 0:
+        return ev.signals()
+    return None
+
+
+def _attr_ci(node: LexborNode, name: str) -> str | None:
+    """Attribute lookup tolerant of odd casing (lexbor lower-cases names already)."""
+    attrs = node.attributes
+    value = attrs.get(name)
+    if value is None and attrs:
+        for key, val in attrs.items():
+            if key.lower() == name:
+                return val
+    return value
+
+
+def _int_attr(value: str | None) -> int | None:
+    if value is None:
+        return None
+    m = re.match(r"\s*(\d+)", value)
+    return int(m.group(1)) if m else None
+
+
+def _marquee_spam(node: LexborNode) -> bool:
+    attrs = node.attributes
+    w, h = _int_attr(attrs.get("width")), _int_attr(attrs.get("height"))
+    amount = _int_attr(attrs.get("scrollamount"))
+    return (w is not None and w < 10) or (h is not None and h < 10) or (amount is not None and amount > 1000)
+
+
+def _zero_iframe(node: LexborNode) -> bool:
+    attrs = node.attributes
+    w, h = _int_attr(attrs.get("width")), _int_attr(attrs.get("height"))
+    if (w is not None and w <= 1) or (h is not None and h <= 1):
+        return True
+    return _hidden_style(attrs.get("style") or "") is not None
+
+
+class _Collector:
+    """Accumulates blocks and removes nodes."""
+
+    def __init__(self, tail_sigs: frozenset[tuple[str, str]]) -> None:
+        self.blocks: list[SpamBlock] = []
+        self.links = 0
+        self.tail_sigs = tail_sigs
+
+    def position(self, nodes: Sequence[LexborNode], after_footer: bool) -> str:
+        if self.tail_sigs:
+            sigs = [
+                _sig(a) for n in nodes if n.is_element_node for a in ([n] if n.tag == "a" else n.css("a"))
+            ]
+            if sigs and sum(s in self.tail_sigs for s in sigs) * 2 >= len(sigs):
+                return "after_html"
+        return "after_footer" if after_footer else "in_body"
+
+    def remove(self, nodes: Sequence[LexborNode], signals: Sequence[str], n_links: int, position: str,
+               text: str | None = None) -> None:
+        if text is None:
+            text = " ".join(n.text(deep=True) if n.is_element_node else (n.text_content or "") for n in nodes)
+        text = normalize_space(text)
+        self.blocks.append(SpamBlock(position, tuple(signals), n_links, text[:120]))
+        self.links += n_links
+        for n in nodes:
+            n.decompose()
+
+
+def _sig(a: LexborNode) -> tuple[str, str]:
+    return ((a.attributes.get("href") or "").strip(), normalize_space(a.text(deep=True)))
+
+
+def _tail_signatures(html: str) -> frozenset[tuple[str, str]]:
+    """Anchors of whatever was stacked after the first ``</html>`` in the raw page (S8)."""
+    m = re.search(r"</html\s*>", html, re.IGNORECASE)
+    if m is None:
+        return frozenset()
+    tail = html[m.end():]
+    if not tail.strip():
+        return frozenset()
+    return frozenset(_sig(a) for a in LexborHTMLParser(tail).css("a"))
+
+
+def _head_spam(tree: LexborHTMLParser, col: _Collector) -> None:
+    """S10/S11: title suffix, stuffed keyword metas, cloaking scripts, refresh redirects."""
+    title = tree.css_first("title")
+    if title is not None:
+        raw = title.text(deep=True)
+        cleaned = clean_title(raw)
+        if cleaned != normalize_space(raw):
+            removed = normalize_space(raw).replace(cleaned, "", 1).strip(" -_|｜—")
+            col.blocks.append(SpamBlock("head", ("title_hijack",), 0, removed[:120]))
+            for child in list(_children(title)):
+                child.decompose()
+            if cleaned:
+                title.insert_child(cleaned)
+    for meta in tree.css("meta[name], meta[http-equiv]"):
+        name = (meta.attributes.get("name") or meta.attributes.get("http-equiv") or "").lower()
+        content = meta.attributes.get("content") or ""
+        if name in ("keywords", "description") and _text_hits(content) + sum(
+            _token_is_spam(t) for t in re.split(r"[\s,，|、_]+", content) if t
+        ) >= 2:
+            col.remove([meta], ("meta_stuffing", f"lexicon_hits:{_text_hits(content)}"), 0, "head", content)
+        elif name == "refresh":
+            m = re.search(r"url\s*=\s*['\"]?([^'\"\s>]+)", content, re.I)
+            host = _host_of(m.group(1)) if m else None
+            if host and not _GOV_HOST.search(host):
+                col.remove([meta], ("refresh_redirect", host), 0, "head")
+    for script in tree.css("script"):
+        code = script.text(deep=True)
+        if code and _CLOAK.search(code) and "_ideConac" not in code and "jiucuo" not in code:
+            position = "head" if _in_head(script) else "in_body"
+            col.remove([script], ("cloaking_script",), 0, position)
+
+
+def _in_head(node: LexborNode) -> bool:
+    cur = node.parent
+    while cur is not None:
+        if cur.tag == "head":
+            return True
+        if cur.tag == "body":
+            return False
+        cur = cur.parent
+    return False
+
+
+def _script_opens_hidden(node: LexborNode) -> bool:
+    code = node.text(deep=True)
+    if "write" not in code:
+        return False
+    flat = unquote(re.sub(r"['\"]\s*\+\s*['\"]", "", code))
+    return "document.write" in flat and _SCRIPT_HIDE.search(flat) is not None and not _SCRIPT_CLOSE.search(flat)
+
+
+def _js_wrapped_runs(tree: LexborHTMLParser, col: _Collector) -> None:
+    """S7: ``document.write("<div style='display:none'>")`` … anchors … ``document.write("</div>")``."""
+    for script in tree.css("script"):
+        if script.parent is None or not _script_opens_hidden(script):
+            continue
+        run: list[LexborNode] = []
+        closer: LexborNode | None = None
+        sib = script.next
+        while sib is not None:
+            if sib.tag == "script":
+                if _SCRIPT_CLOSE.search(sib.text(deep=True)):
+                    closer = sib
+                break
+            run.append(sib)
+            sib = sib.next
+        ev = _Ev()
+        for n in run:
+            if n.is_element_node:
+                sub = _measure(n)[n.mem_id]
+                ev.add(sub)
+            elif n.is_text_node:
+                text = n.text_content or ""
+                ev.chars += len(normalize_space(text))
+                ev.hits += _text_hits(text)
+        if ev.n_a == 0:
+            continue
+        signals = _hidden_is_spam(ev)
+        if signals is None:
+            continue
+        nodes = [script, *run] + ([closer] if closer is not None else [])
+        text = " ".join(n.text(deep=True) if n.is_element_node else (n.text_content or "") for n in run)
+        col.remove(nodes, ("js_hidden", *signals), ev.n_a, col.position(run, False), text)
+
+
+def _salad(tree: LexborHTMLParser, col: _Collector, ev_map: dict[int, _Ev]) -> None:
+    """S12 / L10: empty elements with random ids (``<wbr id="cxndz">``, ``<big id="abcd-efgh">``)."""
+    root = tree.body
+    if root is None:
+        return
+    victims: list[LexborNode] = []
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        for child in _children(node):
+            if not child.is_element_node:
+                continue
+            tag = child.tag
+            if tag in _SALAD_TAGS:
+                ident = child.attributes.get("id")
+                sub = ev_map.get(child.mem_id)
+                if ident and _RANDOM_ID.match(ident) and (sub is None or sub.chars == 0) \
+                        and child.css_first("img, table, input, iframe") is None:
+                    victims.append(child)
+                    continue
+            stack.append(child)
+    if victims:
+        sample = " ".join(f"<{v.tag} id={v.attributes.get('id')}>" for v in victims[:6])
+        col.blocks.append(SpamBlock("in_body", ("tag_salad", f"empty_random_id_tags:{len(victims)}"), 0, sample[:120]))
+        for v in victims:
+            v.decompose()
+
+
+def _walk_blocks(tree: LexborHTMLParser, col: _Collector) -> dict[int, _Ev]:
+    """Top-down over the body: remove hidden spam, marquees, iframes, noscript, link farms,
+    keyword-run text; descend into everything else."""
+    body = tree.body
+    if body is None:
+        return {}
+    ev_map = _measure(body)
+    hid_classes, hid_ids = _hidden_css(tree)
+    after_footer = False
+    stack: list[LexborNode] = [body]
+    while stack:
+        node = stack.pop()
+        if node.is_text_node:
+            text = node.text_content or ""
+            if not after_footer and _FOOTER_MARK.search(text):
+                after_footer = True
+            n = is_spam_line(text) if text.strip() else 0
+            if n:
+                col.remove([node], ("keyword_run",), n, col.position([node], after_footer))
+            continue
+        if not node.is_element_node:
+            continue
+        tag = node.tag
+        ev = ev_map.get(node.mem_id)
+        if node is not body and ev is not None:
+            verdict = _judge(col, node, tag, ev, hid_classes, hid_ids, after_footer)
+            if verdict is not None:
+                signals, n_links = verdict
+                col.remove([node], signals, n_links, col.position([node], after_footer))
+                continue
+        if tag in _SKIP_TEXT:
+            continue
+        kids = list(_children(node))
+        if ev is not None and ev.n_a >= 3:
+            kids = _farm_runs(kids, ev_map, col, after_footer)
+        stack.extend(reversed(kids))
+    return ev_map
+
+
+def _judge(col: _Collector, node: LexborNode, tag: str, ev: _Ev, hid_classes: frozenset[str], hid_ids: frozenset[str],
+           after_footer: bool) -> tuple[list[str], int] | None:
+    if tag == "marquee" and _marquee_spam(node):
+        return ["tiny_marquee", *ev.signals()], ev.n_a
+    if tag in ("iframe", "frame") and _zero_iframe(node):
+        return ["zero_iframe"], 1
+    attrs = node.attributes
+    how = None
+    style = attrs.get("style")
+    if style:
+        how = _hidden_style(style)
+    if how is None and (hid_classes or hid_ids):
+        cls = (attrs.get("class") or "").lower().split()
+        ident = (attrs.get("id") or "").lower()
+        if ident in hid_ids or any(c in hid_classes for c in cls):
+            how = "hidden_css"
+    if how is None and "hidden" in attrs:
+        how = "hidden_attr"
+    if how is None and tag == "noscript":
+        how = "noscript"
+    if how is not None and (ev.n_a or ev.hits):
+        signals = _hidden_is_spam(ev)
+        if signals is not None:
+            return [how, *signals], ev.n_a
+        return None
+    if ev.n_a >= 3:
+        relaxed = after_footer or (bool(col.tail_sigs) and col.position([node], False) == "after_html")
+        signals = _is_farm(ev, relaxed)
+        if signals is not None:
+            return ["link_farm", *signals], ev.n_a
+    if tag not in _INLINE and 0 < ev.chars <= 400 and ev.hits and ev.n_a == 0:
+        n = is_spam_line(node.text(deep=True))
+        if n:
+            return ["keyword_run"], n
+    return None
+
+
+def _farm_runs(kids: list[LexborNode], ev_map: dict[int, _Ev], col: _Collector, after_footer: bool) -> list[LexborNode]:
+    """Runs of inline siblings (anchors, spaces, ``<br>``) under a parent that also holds real
+    content: judge each run as a block of its own. Returns the children still present."""
+    out: list[LexborNode] = []
+    run: list[LexborNode] = []
+
+    def flush() -> None:
+        if not run:
+            return
+        ev = _Ev()
+        for n in run:
+            if n.is_element_node:
+                sub = ev_map.get(n.mem_id)
+                if sub is not None:
+                    ev.add(sub)
+            else:
+                text = n.text_content or ""
+                ev.chars += len(normalize_space(text))
+                ev.hits += _text_hits(text)
+        position = col.position(run, after_footer)
+        signals = _is_farm(ev, after_footer or position == "after_html") if ev.n_a >= 3 else None
+        if signals is not None:
+            col.remove(list(run), ["link_farm", *signals], ev.n_a, position)
+        else:
+            out.extend(run)
+        run.clear()
+
+    for kid in kids:
+        if kid.is_text_node or (kid.is_element_node and kid.tag in _INLINE):
+            run.append(kid)
+        else:
+            flush()
+            out.append(kid)
+    flush()
+    return out
+
+
+def remove_spam(tree: LexborHTMLParser, html: str) -> tuple[tuple[SpamBlock, ...], int]:
+    """Remove injected spam from ``tree`` (mutated); ``html`` is the decoded page, used to see
+    what was stacked after ``</html>``. Returns the blocks with evidence and the number of spam
+    links removed."""
+    col = _Collector(_tail_signatures(html))
+    _head_spam(tree, col)
+    _js_wrapped_runs(tree, col)
+    ev_map = _walk_blocks(tree, col)
+    _salad(tree, col, ev_map)
+    return tuple(col.blocks), col.links
