@@ -133,14 +133,17 @@ def _indicator_keys(ind: pd.DataFrame) -> pd.Series:
 
 
 def _ordered(keys: Iterable[str]) -> list[str]:
+    """Catalogue order of the ids (unknown ids after, alphabetically); the ``[column]`` variants
+    of one id in the order they are first printed."""
     order = _catalogue_order()
     big = len(order) + 1
+    first_seen = {k: i for i, k in reversed(list(enumerate(keys)))}
 
-    def sort_key(k: str) -> tuple[int, int, str]:
+    def sort_key(k: str) -> tuple[int, int, str, int]:
         base = k.split("[", 1)[0]
-        return (0 if base in order else 1, order.get(base, big), k)
+        return (0 if base in order else 1, order.get(base, big), base, first_seen[k])
 
-    return sorted(set(keys), key=sort_key)
+    return sorted(first_seen, key=sort_key)
 
 
 def build_panel(reports: pd.DataFrame, indicators: pd.DataFrame, parser_version: str = "") -> Panel:
@@ -179,9 +182,9 @@ def _describe(ind: pd.DataFrame, keys: Sequence[str]) -> dict[str, str]:
     for k in keys:
         row = first.loc[k]
         text = str(row["row_path"] or k)
-        if row["column"]:
+        if not _isna(row["column"]):
             text += f" | {row['column']}"
-        if row["unit"]:
+        if not _isna(row["unit"]):
             text += f" ({row['unit']})"
         out[k] = text
     return out
