@@ -105,6 +105,7 @@ class FaultServer:
         return self.url(path)
 
     def add_handler(self, path: str, handler: Callable[[str, dict[str, str]], Reply]) -> str:
+        """``handler(path_with_query, headers)``; a path ending in ``?*`` matches any query."""
         self.routes[path] = handler
         return self.url(path)
 
@@ -112,7 +113,7 @@ class FaultServer:
         with self._lock:
             self.hits[path] += 1
             self.requests.append((path, headers))
-            route = self.routes.get(path)
+            route = self.routes.get(path) or self.routes.get(path.split("?", 1)[0] + "?*")
             if route is None:
                 return Reply(404, b"not found", "text/plain")
             if isinstance(route, _Route):
