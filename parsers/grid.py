@@ -59,7 +59,7 @@ def table_rows(table: LexborNode) -> list[LexborNode]:
 
 def is_leaf_table(table: LexborNode) -> bool:
     """A table with no table inside it (layout tables wrap the data tables)."""
-    return table.css_first("table") is None
+    return len(table.css("table")) <= 1  # lexbor's css() includes the node itself
 
 
 def _span(value: str | None, cap: int) -> int:
