@@ -49,6 +49,8 @@ def classify_grid(grid: list[list[GridCell]]) -> str | None:
     if not joined:
         return None
     scores = {kind: sum(1 for m in marks if m in joined) for kind, marks in _MARKERS.items()}
+    if "信息内容" in joined and not any(label_key(t) == "信息内容" for t in texts):
+        scores["t2"] -= 1  # 公开信息内容 in a breadcrumb is not a 表二 header
     if "统计指标" in joined or "统计数" in joined:
         scores["t2"] = scores["t2"] if "信息内容" in joined else 0
         scores["t3"] = scores["t3"] if "申请人情况" in joined or "自然人" in joined else 0

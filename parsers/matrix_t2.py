@@ -20,6 +20,7 @@ from .matrix_common import (
     cell_texts,
     header_unit,
     is_value_cell,
+    label_key,
     make_fact,
     match_label,
     row_texts,
@@ -99,7 +100,7 @@ class T2Reader:
         cells = [(c, t) for c, t in cell_texts(row) if t]
         if not cells:
             return
-        head_at = next((i for i, (_, t) in enumerate(cells) if "信息内容" in t), None)
+        head_at = next((i for i, (_, t) in enumerate(cells) if label_key(t) == "信息内容"), None)
         if head_at is not None:
             self._header(row, cells, head_at)
             return

@@ -188,6 +188,8 @@ class T3Reader:
             printed = next((p for p, m in zip(parts[:-1], matches[:-1]) if m is not None and m.row_id == aid), None)
             if printed is None:
                 printed = self.context.get(aid)
+            if printed is None and aid in by_id:
+                printed = by_id[aid].label  # never printed whole: the catalogue's label
             if printed is not None:
                 out.append(printed)
         out.append(parts[-1])

@@ -81,15 +81,19 @@ def _is_t3_start(key: str) -> bool:
 
 
 def _continues(t: _Table, label: str) -> bool:
-    """A label's second line (``不计其他情形）``) joins the row above while that row has no
-    numbers yet and its label leaves a bracket open."""
+    """A wrapped label's next line joins the row above: when the joined text is (the start of)
+    the row's catalogue label, or while the row has no numbers and its label leaves a bracket
+    open (``（二）部分公开（区分处理的，只计`` + ``这一情形，不计其他情形）``)."""
     if not t.rows:
         return False
     row = t.rows[-1]
-    if row.values or row.label.count("（") <= row.label.count("）"):
+    joined = row.label + label
+    key = label_key(joined)
+    fits = row.spec is not None and len(label_key(label)) >= 2 and any(k.startswith(key) for k in row.spec.keys)
+    if not fits and (row.values or row.label.count("（") <= row.label.count("）")):
         return False
-    row.label += label
-    row.path = (*row.path[:-1], row.label)
+    row.label = joined
+    row.path = (*row.path[:-1], joined)
     return True
 
 
@@ -131,7 +135,7 @@ class _TextReader:
     def _label(self, label: str, key: str) -> None:
         t = self.table
         t2_item = _T2_ITEM.search(label)
-        if t2_item or "信息内容" in key:
+        if t2_item or key.startswith("信息内容"):
             if t is None or t.kind != "t2":
                 t = self._open("t2")
             if t2_item:
@@ -140,7 +144,8 @@ class _TextReader:
                 t.prefix = f"t2.art20_{n}" if n else None
                 t.heads, t.in_header = [], False
             else:
-                t.heads, t.in_header = [], True
+                rest = normalize_label(label).split("信息内容", 1)[1]
+                t.heads, t.in_header = ([rest] if rest else []), True
             return
         if _is_t4_start(key) and (t is None or t.kind != "t4"):
             self._open("t4")
@@ -203,7 +208,9 @@ class _TextReader:
         while pid:
             chain.append(pid)
             pid = cat.row_by_id[pid].parent_id if pid in cat.row_by_id else None
-        path = tuple(t.context[a] for a in reversed(chain) if a in t.context) + (label,)
+        # ancestors as printed above; the catalogue's label when the page never printed one whole
+        # (a vertical 三、本年度办理结果 comes out one character per line)
+        path = tuple(t.context.get(a) or cat.row_by_id[a].label for a in reversed(chain)) + (label,)
         t.rows.append(_Row(spec, label, path))
 
     def _emit_t3(self, t: _Table) -> None:
@@ -320,12 +327,17 @@ class _TextReader:
                                             indicator_id=cell[0] if cell else None))
 
 
+_PAGE_NO = re.compile(r"^(?:[-—–－]\s*\d{1,4}\s*[-—–－]|第\s*\d{1,4}\s*页(?:\s*共\s*\d{1,4}\s*页)?|\d{1,4}\s*/\s*\d{1,4})$")
+
+
 def read_matrix_text(lines: Sequence[str], *, first_table_no: int = 1) -> tuple[list[Fact], list[str]]:
     """Era-2 tables from text lines (see the module docstring). Tables are numbered from
-    ``first_table_no`` in the order they appear; facts come in page order."""
+    ``first_table_no`` in the order they appear; facts come in page order. Page numbers
+    (``- 2 -``, ``第2页``) between the lines are skipped."""
     reader = _TextReader(first_table_no)
     for line in lines:
-        if normalize_space(line):
+        line = normalize_space(line)
+        if line and not _PAGE_NO.match(line):
             reader.feed(line)
     reader._flush()
     return reader.facts, reader.warnings
