@@ -60,6 +60,7 @@ class T2Reader:
         self.label_col = 0
         self.eras: set[str] = set()  # formats the last header's columns belong to
         self.row_no = 0
+        self.fresh_caption = False  # a caption row was read and no header has followed yet
 
     # -- catalogue views ----------------------------------------------------------------------
     def _rows(self) -> Sequence[RowSpec]:
@@ -117,11 +118,16 @@ class T2Reader:
         self.block_title = normalize_label(text)
         self.prefix = _block_prefix(text)
         self.slots = []
+        self.fresh_caption = True
 
     def _header(self, row: list[GridCell], cells: list[tuple[GridCell, str]], head_at: int) -> None:
         for _cell, text in cells[:head_at]:
             if _block_prefix(text):
                 self._caption(text)
+        if not self.fresh_caption:
+            # a new 信息内容 header without a caption row: the block is told by its rows
+            self.block_title, self.prefix = None, None
+        self.fresh_caption = False
         label_cell = cells[head_at][0]
         self.label_col = label_cell.origin[1]
         first = label_cell.origin[1] + label_cell.colspan
@@ -138,7 +144,7 @@ class T2Reader:
         if matched:
             self.eras = set.intersection(*(set(c.eras) for c in matched))
         for s in self.slots:
-            if s.col is None:
+            if s.col is None and self.prefix:
                 self.warnings.append(f"unknown column in 表二 {self.block_title or ''}: {s.column}")
 
     def _guess_block_from_headers(self, heads: list[str]) -> None:
@@ -173,9 +179,15 @@ class T2Reader:
         if spec is None and self.prefix:
             spec = match_label(label, catalogue().rows["T2"])
             if spec is not None and not spec.row_id.startswith(self.prefix + "."):
-                self.warnings.append(f"表二 row {label} found outside its block {self.block_title}")
+                self.warnings.append(f"表二 row {label} found outside its block {self.block_title or self.prefix}")
         if self.prefix is None and spec is not None:
             self.prefix = spec.row_id.rsplit(".", 1)[0]
+            if self.slots and any(s.col is None or not s.col.col_id.startswith(self.prefix + ".") for s in self.slots):
+                heads = [s.column for s in self.slots]
+                self.slots = [Slot(s.start, s.end, s.column, c) for s, c in zip(self.slots, self._match_cols(heads))]
+                for s in self.slots:
+                    if s.col is None:
+                        self.warnings.append(f"unknown column in 表二 {_canonical_title(self.prefix)}: {s.column}")
         start = label_cell.origin[1] + label_cell.colspan
         if not self.slots:
             self._catalogue_slots(spec, start)

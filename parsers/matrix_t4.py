@@ -33,7 +33,7 @@ CANONICAL_COLUMNS = tuple(
 )
 _RESULT_KEYS = {
     "结果维持": "upheld", "维持": "upheld", "结果纠正": "corrected", "纠正": "corrected",
-    "其他结果": "other", "其他": "other", "尚未审结": "pending", "未审结": "pending",
+    "其他结果": "other", "其他": "other", "其它结果": "other", "其它": "other", "尚未审结": "pending", "未审结": "pending",
     "总计": "total", "合计": "total", "小计": "total",
 }
 

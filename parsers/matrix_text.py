@@ -217,12 +217,11 @@ class _TextReader:
         cat = catalogue()
         cols = [(path, next(c for c in cat.cols["T3"] if c.col_id == cid)) for path, cid in T3_COLUMNS]
         row_no = 0
-        for i, row in enumerate(t.rows):
+        parents = {r.spec.parent_id for r in t.rows if r.spec is not None}
+        for row in t.rows:
             n = len(row.values)
-            children = i + 1 < len(t.rows) and t.rows[i + 1].spec is not None and \
-                t.rows[i + 1].spec.parent_id == row.spec.row_id
-            if n == 0 and children:
-                continue  # 2021 （六）其他处理: a group label, its rows follow
+            if n == 0 and row.spec.row_id in parents:
+                continue  # 2021 （六）其他处理: a group label (printed before, after or amid its rows)
             row_no += 1
             if n != len(cols):
                 self.warnings.append(

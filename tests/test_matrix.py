@@ -581,3 +581,104 @@ def test_linear_in_cells():
     facts, warns = read_matrix("t3", gs, table_no=2, title=None)
     assert len(facts) == 175 * 40
     assert time.perf_counter() - t0 < 5
+
+
+# --- more geometry and wording ----------------------------------------------------------------------
+def test_t3_subtotal_column_is_kept_without_indicator():
+    html = t3_html("2019", SH2019)
+    lines = html.split("\n")
+    lines[1] = lines[1].replace('colspan="7">申请人情况', 'colspan="8">申请人情况')
+    lines[2] = lines[2].replace('colspan="5">法人或其他组织', 'colspan="6">法人或其他组织')
+    lines[3] = lines[3].replace("<td>其他</td>", "<td>其它</td><td>小计</td>")
+    for i in range(4, 4 + 23):
+        cells = lines[i].split("</td>")
+        # insert a 小计 value before the last (总计) value cell
+        cells.insert(len(cells) - 2, "<td>s")
+        lines[i] = "</td>".join(cells)
+    facts, warns = read("\n".join(lines))
+    assert len(facts) == 23 * 8
+    sub = [f for f in facts if f.column.endswith("小计")]
+    assert len(sub) == 23 and {f.indicator_id for f in sub} == {None} and sub[0].value.raw == "s"
+    assert sub[0].column == "申请人情况 / 法人或其他组织 / 小计" and sub[0].unit is None
+    other = facts[5]
+    assert other.column == "申请人情况 / 法人或其他组织 / 其它" and other.indicator_id == "t3.new_received.legal.other"
+    assert facts[7].indicator_id == "t3.new_received.total" and facts[7].value.raw == "859"
+    assert warns == ["unknown column in 表三: 申请人情况 / 法人或其他组织 / 小计"]
+
+
+def test_t3_without_header_rows_uses_template_columns():
+    html = t3_html("2019", SH2019)
+    lines = html.split("\n")
+    facts, warns = read("\n".join(lines[:1] + lines[4:]), kind="t3")
+    assert got(facts) == expected_t3("2019", SH2019)
+    assert warns == ["表三 header not recognised: columns assigned in template order"]
+
+
+def test_t2_blocks_without_caption_rows():
+    html = ("<table border=1>"
+            "<tr><td>信息内容</td><td colspan=3>本年处理决定数量</td></tr><tr><td>行政许可</td><td colspan=3>5</td></tr>"
+            "<tr><td>信息内容</td><td colspan=3>本年处理决定数量</td></tr><tr><td>行政处罚</td><td colspan=3>6</td></tr>"
+            "<tr><td>行政强制</td><td colspan=3>7</td></tr></table>")
+    facts, warns = read(html, table_no=1, kind="t2")
+    assert [(f.row_path, f.indicator_id, f.value.number) for f in facts] == [
+        (("第二十条第（五）项", "行政许可"), "t2.art20_5.licensing.decisions", 5.0),
+        (("第二十条第（六）项", "行政处罚"), "t2.art20_6.penalty.decisions", 6.0),
+        (("第二十条第（六）项", "行政强制"), "t2.art20_6.coercion.decisions", 7.0),
+    ]
+    assert warns == []
+
+
+def test_classify_breadcrumb_with_xinxi_neirong_is_not_t2():
+    gs = grids("<table><tr><td>首 页>>政务公开>>公开信息内容</td><td>信息检索:</td></tr></table>")
+    assert classify_grid(gs[0]) is None
+
+
+FLIPBOOK_WRAPPED = """二、主动公开政府信息情况
+第二十条第（一）项
+信息内容 本年制发件数 本年废止件数 现行有效件数
+规章 0 0 0
+行政规范性文件 0 0 1
+- 2 -
+三、收到和处理政府信息公开申请情况
+（本列数据的勾稽关系为：第一项加第
+二项之和，等于第三项加第四项之和）
+申请人情况
+法人或其他组织
+自 商 科 社 法 其 总
+然 业 研 会 律 他 计
+一、本年新收政府信息公开申请数量 3 0 0 0 0 0 3
+三
+（一）予以公开 1 0 0 0 0 0 1
+（二）部分公开（区分处理的，只计
+这一情形，不计其他情形） 0 0 0 0 0 0 0
+、
+1.属于国家秘密 0 0 0 0 0 0 0
+本
+（三）不予公开
+2.其他法律行政法规禁止公开 0 0 0 0 0 0 0
+1.申请人无正当理由逾期不补
+正、行政机关不再处理其政府 0 0 0 0 0 0 0
+信息公开申请
+（六）其他处理
+- 3 -
+四、结转下年度继续办理 0 0 0 0 0 0 0""".splitlines()
+
+
+def test_text_wrapped_labels_vertical_section_and_page_numbers():
+    facts, warns = read_matrix_text(FLIPBOOK_WRAPPED)
+    assert warns == []
+    t2 = [f for f in facts if f.table_no == 1]
+    assert [f.value.raw for f in t2] == ["0", "0", "0", "0", "0", "1"]
+    assert t2[0].column == "本年制发件数" and t2[5].indicator_id == "t2.art20_1.normative_docs.in_force"
+    t3 = [f for f in facts if f.table_no == 2]
+    paths = list(dict.fromkeys(f.row_path for f in t3))
+    assert paths == [
+        ("一、本年新收政府信息公开申请数量",),
+        (S3, "（一）予以公开"),
+        (S3, PARTIAL),
+        (S3, G3, "1.属于国家秘密"),
+        (S3, G3, "2.其他法律行政法规禁止公开"),
+        (S3, G6, "1.申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请"),
+        ("四、结转下年度继续办理",),
+    ]
+    assert len(t3) == 7 * 7 and t3[-1].indicator_id == "t3.carried_forward.total"
