@@ -154,7 +154,7 @@ h1{font-size:24px;margin-bottom:4px}h2{font-size:19px;margin-top:32px;border-bot
 .card{border:1px solid #ddd;border-radius:6px;padding:8px 14px;min-width:110px}
 .card b{display:block;font-size:22px}.card.bad b{color:#c0392b}
 table{border-collapse:collapse;font-size:13px;margin:8px 0}
-th,td{border:1px solid #ddd;padding:3px 7px;text-align:left;vertical-align:top}
+th,td{border:1px solid #ddd;padding:3px 7px;text-align:left;vertical-align:top;white-space:pre-line}
 th{background:#f5f5f5}td.n{text-align:right;font-variant-numeric:tabular-nums}
 .small{font-size:12px;color:#555}code{background:#f3f3f3;padding:0 3px}
 svg.plot{display:block;margin:12px 0;border:1px solid #eee}
@@ -226,6 +226,7 @@ def render_report(run: RunData, *, indicator: str | None = None, year: int | Non
         head,
         _plots_section(panel, column, year, max_regions),
         _pages_section(skipped, failed),
+        _duplicates_section(panel),
         _coverage_section(reps),
         _checks_section(reps, checks),
         _spam_section(reps),
@@ -277,6 +278,22 @@ def _pages_section(skipped: list[dict[str, str]], failed: list[dict[str, str]]) 
     if skipped:
         parts += ["<h3>Skipped</h3>", _table(cols, ([e.get(c, "") for c in cols] for e in skipped))]
     return _section("pages", "Pages not read", *parts)
+
+
+def _duplicates_section(panel: Panel) -> str:
+    c = panel.conflicts
+    if not len(c):
+        return _section("duplicates", "Duplicate reports", _p("No two reports share (region, publisher, year)."))
+    first = c.drop_duplicates("dropped_report_id")
+    n_diff = c.groupby("dropped_report_id")["indicator"].count()
+    rows = [(r["region"], r["report_year"], r["kept_source"], r["dropped_source"], r["reason"],
+             int(n_diff.get(r["dropped_report_id"], 0))) for _, r in first.iterrows()]
+    return _section(
+        "duplicates", "Duplicate reports",
+        _p(f"{len(first)} reports left out of the panel because another report has the same "
+           "(region, publisher, year); the values that differ are in panel_conflicts.csv (xxgk panel)."),
+        _table(["region", "year", "kept", "left out", "why", "values differing"], rows, numeric=(1, 5)),
+    )
 
 
 def _coverage_section(reps: pd.DataFrame) -> str:

@@ -44,11 +44,12 @@ def test_html_is_self_contained_and_escapes_page_text(demo) -> None:
     assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;" in html
     assert "&lt;b&gt;bold&lt;/b&gt;" in html  # error message from errors.csv
     assert not re.search(r"""(src|href)\s*=|<link|@import|url\(""", html, re.I)
-    for section in ("plots", "pages", "coverage", "checks", "spam", "warnings"):
+    for section in ("plots", "pages", "duplicates", "coverage", "checks", "spam", "warnings"):
         assert f'<section id="{section}">' in html
     assert "e1.received_eq_channels" in html and "UndecodableError" in html
     assert "30 injected links/tokens removed from 1 reports" in html
     assert "包头市" in html and "2017" in html
+    assert "2 reports left out of the panel" in html and "http://mirror.example/bt.html" in html
 
 
 def test_indicator_and_year_options(demo) -> None:
