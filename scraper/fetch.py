@@ -15,6 +15,7 @@ import email.utils
 import hashlib
 import logging
 import random
+import ssl
 import time
 import zlib
 from collections.abc import AsyncIterator
@@ -88,6 +89,7 @@ class FetchConfig:
     retry_statuses: frozenset[int] = DEFAULT_RETRY_STATUSES
     guard: UrlGuard = field(default_factory=UrlGuard)
     verify_tls: bool = True
+    legacy_tls: bool = True  # accept the old ciphers/renegotiation many gov.cn servers still use
 
 
 @dataclass(frozen=True, slots=True)
@@ -178,7 +180,7 @@ class Fetcher:
             self._client = httpx.AsyncClient(
                 timeout=httpx.Timeout(self.config.timeout_s),
                 follow_redirects=False,
-                verify=self.config.verify_tls,
+                verify=_tls_context(self.config.verify_tls, self.config.legacy_tls),
                 headers={"user-agent": self.config.user_agent, "accept-encoding": "gzip, deflate"},
                 limits=httpx.Limits(max_connections=100, max_keepalive_connections=20),
             )
@@ -386,6 +388,24 @@ class Fetcher:
         return Protego.parse(result.content.decode("utf-8", errors="replace"))
 
 
+def _tls_context(verify: bool, legacy: bool) -> ssl.SSLContext:
+    """Certificate checks stay on, but OpenSSL 3's refusal of SECLEVEL-0 ciphers and of servers
+    without secure renegotiation (RFC 5746) is relaxed: many county-level gov.cn servers need it."""
+    try:
+        import certifi
+
+        context = ssl.create_default_context(cafile=certifi.where())
+    except ImportError:  # pragma: no cover - httpx depends on certifi
+        context = ssl.create_default_context()
+    if legacy:
+        context.set_ciphers("DEFAULT:@SECLEVEL=1")
+        context.options |= getattr(ssl, "OP_LEGACY_SERVER_CONNECT", 0x4)
+    if not verify:
+        context.check_hostname = False
+        context.verify_mode = ssl.CERT_NONE
+    return context
+
+
 def _strip_fragment(url: str) -> str:
     parts = urlsplit(url)
     return urlunsplit(parts._replace(fragment=""))
@@ -393,7 +413,9 @@ def _strip_fragment(url: str) -> str:
 
 def _transport_reason(exc: httpx.TransportError) -> str:
     text = str(exc) or type(exc).__name__
-    if isinstance(exc, httpx.RemoteProtocolError) and ("incomplete" in text or "without sending complete" in text):
+    if isinstance(exc, httpx.RemoteProtocolError) and (
+        "incomplete" in text or "without sending complete" in text
+    ):
         return f"truncated body: {text}"
     if isinstance(exc, httpx.ReadError | httpx.RemoteProtocolError):
         return f"connection broken: {text}"
