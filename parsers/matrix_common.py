@@ -27,6 +27,7 @@ __all__ = [
     "Slot",
     "catalogue",
     "core_key",
+    "has_values",
     "is_value_cell",
     "label_key",
     "make_fact",
@@ -237,6 +238,11 @@ def is_value_cell(text: str) -> bool:
 
 
 _UNIT_IN_HEADER = re.compile(r"（(?:单位：)?(" + "|".join(sorted(map(re.escape, UNITS), key=len, reverse=True)) + r")）")
+
+
+def has_values(grid: list[list[GridCell]]) -> bool:
+    """Any value-like cell in the grid (a piece worth a warning when it is dropped)."""
+    return any(not c.spanned and is_value_cell(c.text) for row in grid for c in row)
 
 
 def header_unit(label: str) -> str | None:

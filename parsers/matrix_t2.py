@@ -25,6 +25,9 @@ from .matrix_common import (
     match_label,
     row_texts,
 )
+from .matrix_common import (
+    has_values as _has_values,
+)
 from .model import Fact
 from .text import compact, normalize_label
 
@@ -94,8 +97,21 @@ class T2Reader:
 
     # -- rows -----------------------------------------------------------------------------------
     def read_piece(self, grid: list[list[GridCell]]) -> None:
+        if self.facts and not self._looks_like_t2(grid):
+            if _has_values(grid):
+                self.warnings.append("table piece after 表二 without 表二 rows: ignored")
+            return
         for row in grid:
             self._row(row)
+
+    def _looks_like_t2(self, grid: list[list[GridCell]]) -> bool:
+        """A continuation piece holds a caption, a 信息内容 header or a 表二 row label."""
+        rows = catalogue().rows["T2"]
+        for row in grid:
+            for _, t in cell_texts(row):
+                if t and (label_key(t) == "信息内容" or _block_prefix(t) or match_label(t, rows) is not None):
+                    return True
+        return False
 
     def _row(self, row: list[GridCell]) -> None:
         cells = [(c, t) for c, t in cell_texts(row) if t]

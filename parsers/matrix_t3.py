@@ -25,6 +25,9 @@ from .matrix_common import (
     numbering_level,
     row_texts,
 )
+from .matrix_common import (
+    has_values as _has_values,
+)
 from .model import Fact
 from .text import compact
 
@@ -103,9 +106,24 @@ class T3Reader:
     def read_piece(self, grid: list[list[GridCell]]) -> None:
         if not grid:
             return
+        had = len(self.facts), self.slots
         body = self._header(grid)
+        if self.slots is had[1] and self.slots and not self._has_t3_rows(grid[body:]):
+            # a header-less piece handed over as a continuation, but none of its rows is a
+            # 表三 row: some other table that happens to follow
+            if _has_values(grid):
+                self.warnings.append("table piece after 表三 without 表三 rows: ignored")
+            return
         for r in range(body, len(grid)):
             self._row(grid[r])
+
+    def _has_t3_rows(self, rows: list[list[GridCell]]) -> bool:
+        cat = catalogue().rows["T3"]
+        for row in rows:
+            end = label_run(row, self.first)
+            if any(match_label(p, cat) is not None for p in label_parts(row, end)):
+                return True
+        return False
 
     def _row(self, row: list[GridCell]) -> None:
         cat = catalogue()

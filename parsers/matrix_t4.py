@@ -21,6 +21,9 @@ from .matrix_common import (
     make_fact,
     row_texts,
 )
+from .matrix_common import (
+    has_values as _has_values,
+)
 from .model import Fact
 from .text import compact
 
@@ -76,6 +79,16 @@ def _slots_with_groups(slots: list[Slot]) -> list[Slot]:
     return out
 
 
+def _fits(row: list[GridCell], n: int, first: int) -> bool:
+    """A header-less row that can be 表四's data row: ``n`` cells (trailing blanks aside) after
+    its label, at least one of them a value."""
+    start = label_run(row, first) + 1
+    cells = [c for c in row[start:] if not c.spanned]
+    while len(cells) > n and not compact(cells[-1].text):
+        cells.pop()
+    return len(cells) == n and any(is_value_cell(c.text) for c in cells)
+
+
 def read_t4(grids: Sequence[list[list[GridCell]]], *, table_no: int, title: str | None) -> tuple[list[Fact], list[str]]:
     warnings: list[str] = []
     facts: list[Fact] = []
@@ -94,6 +107,7 @@ def read_t4(grids: Sequence[list[list[GridCell]]], *, table_no: int, title: str 
             last = max(head)
             body = last + 1
             head = [r for r in head if r <= last]
+        new: list[Slot] = []
         if head:
             new, f = header_slots(grid, head, _leaf_of)
             if new:
@@ -101,6 +115,10 @@ def read_t4(grids: Sequence[list[list[GridCell]]], *, table_no: int, title: str 
                 unknown = [s.column for s in slots if s.col is None]
                 if unknown:
                     warnings.append(f"unknown column in 表四: {', '.join(unknown)}")
+        if slots and not new and not any(_fits(grid[r], len(slots), first) for r in range(body, len(grid))):
+            if _has_values(grid):
+                warnings.append("table piece after 表四 without a row of 表四 values: ignored")
+            continue
         for r in range(body, len(grid)):
             row = grid[r]
             end = label_run(row, first if first >= 0 else 0)

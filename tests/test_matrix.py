@@ -682,3 +682,19 @@ def test_text_wrapped_labels_vertical_section_and_page_numbers():
         ("四、结转下年度继续办理",),
     ]
     assert len(t3) == 7 * 7 and t3[-1].indicator_id == "t3.carried_forward.total"
+
+
+def test_unrelated_piece_after_a_table_is_ignored():
+    footer = "<table><tr><td>联系电话</td><td>0631-5230000</td><td>12</td></tr><tr><td>地址</td><td>某路</td><td>3</td></tr></table>"
+    gs = grids(t4_html(SH_T4) + footer)
+    assert classify_grid(gs[1]) is None
+    facts, warns = read_matrix("t4", gs, table_no=3, title=None)
+    assert len(facts) == 15 and warns == ["table piece after 表四 without a row of 表四 values: ignored"]
+    gs = grids(t3_html("2019", SH2019) + footer)
+    facts, warns = read_matrix("t3", gs, table_no=2, title=None)
+    assert len(facts) == 161 and warns == ["table piece after 表三 without 表三 rows: ignored"]
+    gs = grids("<table><tr><td colspan=3>第二十条第（八）项</td></tr><tr><td>信息内容</td><td>上一年项目数量</td><td>本年增/减</td></tr>"
+               "<tr><td>行政事业性收费</td><td>2</td><td>0</td></tr></table>" + footer)
+    facts, warns = read_matrix("t2", gs, table_no=1, title=None)
+    assert [f.indicator_id for f in facts] == ["t2.art20_8.admin_fees.prev_year_items", "t2.art20_8.admin_fees.change"]
+    assert warns == ["table piece after 表二 without 表二 rows: ignored"]
