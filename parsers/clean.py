@@ -1,0 +1,443 @@
+"""Find the main content of a report page and strip site chrome from it.
+
+``find_container`` picks the body *by content*: known CMS containers (``parsers.families``) are
+candidates, the one holding most of the page's non-link text wins (ties go to the family order),
+and a text-density walk is the fallback. The statistics tables often sit outside the CMS body
+(a sibling after the prose), so the container is widened to a common ancestor that holds them.
+
+``strip_chrome`` then removes navigation, breadcrumbs, share/print bars, counters and footers
+inside the container; ``is_chrome_line`` is the same judgement for a single text line (text mode
+and the final filter). Patterns are anchored or limited to short lines, so a report sentence
+that mentions 网站 or 主办 is never chrome.
+
+All walks are iterative (pages nest 10,000 deep) and linear in the page size.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from selectolax.lexbor import LexborHTMLParser, LexborNode
+
+from parsers.families import END_COMMENTS, END_SELECTORS, FAMILIES
+from parsers.text import SKIP_TAGS, iter_segments, normalize_space
+
+__all__ = ["find_container", "is_chrome_line", "strip_chrome"]
+
+# --------------------------------------------------------------------------- chrome lines
+
+# Simplified → Traditional for the characters used in the patterns below, so one pattern
+# serves both scripts (the seed is Traditional; the pipeline converts, but cheaply is better).
+_T = {
+    "页": "頁", "网": "網", "图": "圖", "联": "聯", "们": "們", "备": "備", "标": "標", "识": "識",
+    "码": "碼", "办": "辦", "单": "單", "检": "檢", "点": "點", "击": "擊", "数": "數", "览": "覽",
+    "读": "讀", "问": "問", "关": "關", "闭": "閉", "扫": "掃", "机": "機", "开": "開", "当": "當",
+    "体": "體", "号": "號", "术": "術", "权": "權", "护": "護", "维": "維", "运": "運", "声": "聲",
+    "帮": "幫", "务": "務", "证": "證", "协": "協", "导": "導", "买": "買", "营": "營", "载": "載",
+    "级": "級", "统": "統", "计": "計", "设": "設", "为": "為", "词": "詞", "转": "轉", "发": "發",
+    "浏": "瀏", "访": "訪", "阅": "閱", "现": "現", "处": "處", "这": "這", "里": "裡", "应": "應",
+    "属": "屬", "录": "錄", "键": "鍵", "搜": "搜", "话": "話", "邮": "郵", "编": "編",
+    "传": "傳", "荐": "薦", "赞": "贊", "纠": "糾", "错": "錯", "报": "報", "无": "無", "碍": "礙",
+    "长": "長",
+}
+
+
+def _tc(pattern: str) -> str:
+    """Let every Simplified character of ``pattern`` also match its Traditional form.
+    Patterns must not put those characters inside ``[...]`` classes."""
+    return "".join(f"[{ch}{_T[ch]}]" if ch in _T else ch for ch in pattern)
+
+
+_SEP = r"(?:>>|>|＞＞|＞|»|›|→|/|\\|-)"
+_CHROME_PATTERNS = [
+    # breadcrumbs
+    r"^(?:当前位置|您的位置|您现在的位置|你的位置|你现在的位置|所在位置|当前的位置|位置)\s*[:：]",
+    rf"^(?:首\s*页|网站首页|主\s*页|政府首页){_SEP}",
+    rf"^(?:首\s*页|网站首页|主\s*页)\s*{_SEP}",
+    r"^[^>»＞。，]{1,24}(?:\s*(?:>>|»|＞|›|>)\s*[^>»＞。，]{1,24}){2,}\s*[|｜]?$",
+    # search boxes
+    r"^(?:信息检索|站内搜索|全文检索|站内检索|搜索|检索|关键字|关键词)\s*[:：]?\s*(?:搜索|检索|高级检索)?$",
+    # link rows
+    r"^(?:(?:网站地图|联系我们|网站声明|返回首页|设为首页|加入收藏|帮助|关于我们|隐私声明|版权声明|网站导航|无障碍"
+    r"|长者模式|English|用户登录|智能问答|纠错|我要纠错|网站纠错|收藏本站|法律声明|使用帮助)\s*[|｜/·]?\s*)+$",
+    # registration lines
+    r"ICP\s*(?:备|证|\d)",
+    r"公网安备",
+    r"网警\s*\d{6,}",
+    r"(?:政府)?网站标识码\s*[:：]?\s*[0-9A-Za-z]{6,}",
+    # sponsor lines
+    r"^(?:主办单位|主办|承办单位|承办|协办|技术支持|运行维护|维护单位|网站维护|版权所有|Copyright|©|\(c\))",
+    r"(?:主办|承办|版权所有|技术支持)(?:\s|$)",
+    # print / close / share bars
+    r"^(?:[【\[（(]?\s*(?:打印(?:此页|本页|页面|文章|本文)?|关闭(?:窗口|本页|页面)?|返回顶部|返回|分享到?|收藏(?:本页)?"
+    r"|加入收藏|保存(?:本页)?|我要纠错|纠错|下载文档|视力保护色)\s*[】\]）)]?\s*[|｜/]?\s*)+$",
+    r"^(?:分享到|分享至)\s*[:：]",
+    # font size toggles
+    r"^[【\[]?\s*(?:字体|字号|文字)\s*[:：]?\s*[\[【(（]?\s*大\s*[\]】)）]?\s*[\[【(（]?\s*中\s*[\]】)）]?\s*[\[【(（]?\s*小",
+    # QR codes
+    r"^扫一扫|^(?:用)?手机扫|扫一扫在手机(?:上)?打开|^微信扫一扫|^手机(?:版|浏览)",
+    # counters
+    r"^(?:点击|浏览|阅读|访问)(?:次数|量|数)\s*[:：]",
+    r"(?:发布|来源|日期|时间|作者).{0,60}(?:点击|浏览|阅读|访问)(?:次数|量|数)\s*[:：]",
+    # date bar, related links
+    r"^今天是\s*\d{4}\s*年",
+    r"^(?:相关链接|相关文章|相关文件|相关阅读|相关报道|相关信息|相关新闻|推荐阅读|上一篇|下一篇)\s*[:：]?",
+]
+_CHROME_ANY = [re.compile(_tc(p), re.IGNORECASE) for p in _CHROME_PATTERNS]
+# Patterns that are not anchored at the line start may only convict short lines.
+_UNANCHORED = frozenset(i for i, p in enumerate(_CHROME_PATTERNS) if not p.startswith("^"))
+_SENTENCE_END = re.compile(r"[。；！？]")
+_SHORT = 120
+
+
+def is_chrome_line(line: str) -> bool:
+    """Whether one text line is site chrome (breadcrumb, search label, footer, print bar …)."""
+    line = normalize_space(line)
+    if not line:
+        return False
+    short = len(line) <= _SHORT and not _SENTENCE_END.search(line)
+    for i, pat in enumerate(_CHROME_ANY):
+        if i in _UNANCHORED and not short:
+            continue
+        if pat.search(line):
+            if i in _UNANCHORED and _is_sponsor_pattern(i) and not _sponsor_shape(line):
+                continue
+            return True
+    return False
+
+
+_SPONSOR_IDX = next(i for i, p in enumerate(_CHROME_PATTERNS) if p.startswith(r"(?:主办|承办"))
+_SPONSOR_SHAPE = re.compile(
+    _tc(
+        r"^(?:(?:[^\s由是在对]{1,30}(?:政府|办公厅|办公室|局|委员会|委|中心|厅|部|公司|所|院|馆|会|网)\s*[:：]?\s*)?"
+        r"(?:主办|承办|协办|版权所有|技术支持|维护)\s*(?:单位)?\s*[:：]?\s*)+(?:\S.{0,80})?$"
+    )
+)
+
+
+def _is_sponsor_pattern(i: int) -> bool:
+    return i == _SPONSOR_IDX
+
+
+def _sponsor_shape(line: str) -> bool:
+    """``包头市人民政府主办 包头市人民政府办公厅承办``: names glued to 主办/承办, no prose."""
+    return bool(_SPONSOR_SHAPE.match(line)) and "，" not in line and "," not in line
+
+
+# --------------------------------------------------------------------------- measuring
+
+_CJK = re.compile(r"[\u3400-\u9fff]")
+_NUM = re.compile(r"\d+(?:\.\d+)?")
+_STAT_KW = re.compile(_tc(r"统计|公开|申请|复议|诉讼|指标|单位|办理|收费|政府信息"))
+
+
+@dataclass(slots=True)
+class _St:
+    cjk: int = 0  # CJK characters outside links
+    link_cjk: int = 0
+    chars: int = 0  # all visible characters (white space collapsed)
+    nodes: int = 1  # elements in the subtree, itself included
+    nums: int = 0
+    kw: int = 0
+    stat_tables: int = 0  # innermost statistics tables inside (itself included)
+
+    def add(self, o: _St) -> None:
+        self.cjk += o.cjk
+        self.link_cjk += o.link_cjk
+        self.chars += o.chars
+        self.nodes += o.nodes
+        self.nums += o.nums
+        self.kw += o.kw
+        self.stat_tables += o.stat_tables
+
+
+def _children(node: LexborNode) -> Iterator[LexborNode]:
+    child = node.child
+    while child is not None:
+        nxt = child.next
+        yield child
+        child = nxt
+
+
+def _measure(root: LexborNode) -> dict[int, _St]:
+    """Text statistics for every element under ``root`` (post-order, no recursion)."""
+    out: dict[int, _St] = {}
+    stack: list[tuple[LexborNode, bool, bool]] = [(root, False, False)]
+    while stack:
+        node, done, in_link = stack.pop()
+        tag = node.tag
+        if not done:
+            stack.append((node, True, in_link))
+            if tag not in SKIP_TAGS:
+                link = in_link or tag == "a"
+                for child in _children(node):
+                    if child.is_element_node:
+                        stack.append((child, False, link))
+            continue
+        st = _St()
+        if tag not in SKIP_TAGS:
+            link = in_link or tag == "a"
+            for child in _children(node):
+                if child.is_element_node:
+                    sub = out.get(child.mem_id)
+                    if sub is not None:
+                        st.add(sub)
+                elif child.is_text_node:
+                    text = child.text_content or ""
+                    if not text or text.isspace():
+                        continue
+                    n_cjk = len(_CJK.findall(text))
+                    if link:
+                        st.link_cjk += n_cjk
+                    else:
+                        st.cjk += n_cjk
+                    st.chars += len(normalize_space(text))
+                    st.nums += len(_NUM.findall(text))
+                    st.kw += len(_STAT_KW.findall(text))
+        if tag == "table" and st.stat_tables == 0 and st.nums >= 6 and st.kw >= 2:
+            st.stat_tables = 1
+        out[node.mem_id] = st
+    return out
+
+
+# --------------------------------------------------------------------------- container
+
+_LAYOUT_ROOTS = frozenset(("html", "body"))
+
+
+def find_container(tree: LexborHTMLParser) -> tuple[LexborNode, str | None]:
+    """The node holding the report (prose and statistics tables) and the CMS family that found
+    it (None when the text-density fallback did)."""
+    root = tree.body or tree.root
+    if root is None:
+        raise ValueError("empty document")
+    stats = _measure(root)
+    best: tuple[tuple[int, int], LexborNode, str] | None = None
+    candidates: list[tuple[int, int, LexborNode, str, _St]] = []
+    order = 0
+    for fi, fam in enumerate(FAMILIES):
+        for node in tree.css(fam.query):
+            st = stats.get(node.mem_id)
+            if st is None:
+                continue
+            candidates.append((fi, order, node, fam.name, st))
+            order += 1
+    if candidates:
+        top = max(c[4].cjk for c in candidates)
+        for fi, idx, node, name, st in candidates:
+            if st.cjk < 30 or st.cjk < 0.6 * top or st.link_cjk > st.cjk:
+                continue
+            key = (fi, idx)
+            if best is None or key < best[0]:
+                best = (key, node, name)
+    if best is not None and stats[best[1].mem_id].cjk * 4 >= stats[root.mem_id].cjk:
+        node, family = best[1], best[2]
+    else:
+        node, family = _densest(root, stats), None
+    return _with_tables(root, node, stats), family
+
+
+def _densest(root: LexborNode, stats: dict[int, _St]) -> LexborNode:
+    """Innermost block holding most of the non-link CJK text."""
+    node = root
+    while True:
+        total = stats[node.mem_id].cjk
+        best, best_cjk = None, -1
+        for child in _children(node):
+            if not child.is_element_node:
+                continue
+            st = stats.get(child.mem_id)
+            if st is not None and st.cjk > best_cjk:
+                best, best_cjk = child, st.cjk
+        if best is None or total == 0 or best_cjk * 4 < total * 3:
+            return node
+        node = best
+
+
+def _with_tables(root: LexborNode, node: LexborNode, stats: dict[int, _St]) -> LexborNode:
+    """Widen ``node`` to the nearest ancestor that also holds the page's statistics tables."""
+    if stats[root.mem_id].stat_tables == stats[node.mem_id].stat_tables:
+        return node
+    ancestors: dict[int, LexborNode] = {}
+    cur: LexborNode | None = node
+    while cur is not None:
+        ancestors[cur.mem_id] = cur
+        if cur.mem_id == root.mem_id:
+            break
+        cur = cur.parent
+    result = node
+    depth_of = {mid: i for i, mid in enumerate(ancestors)}
+    for table in _stat_tables(root, stats):
+        cur = table
+        while cur is not None and cur.mem_id not in ancestors:
+            cur = cur.parent
+        if cur is None:
+            continue
+        if depth_of[cur.mem_id] > depth_of[result.mem_id]:
+            result = ancestors[cur.mem_id]
+    return result
+
+
+def _stat_tables(root: LexborNode, stats: dict[int, _St]) -> Iterator[LexborNode]:
+    """Innermost statistics tables, found by descending only into subtrees that hold one."""
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        inner = [
+            c for c in _children(node)
+            if c.is_element_node and (st := stats.get(c.mem_id)) is not None and st.stat_tables
+        ]
+        if node.tag == "table" and not inner and stats[node.mem_id].stat_tables:
+            yield node
+            continue
+        stack.extend(reversed(inner))
+
+
+# --------------------------------------------------------------------------- chrome removal
+
+_DROP_TAGS = frozenset(
+    ("script", "style", "noscript", "select", "input", "button", "textarea", "nav", "iframe", "object",
+     "embed", "link", "meta", "template", "svg", "canvas", "audio", "video")
+)
+_CHROME_NAME = re.compile(
+    r"^(?:(?:bd)?share.*|bds_.*|jiathis.*|fenxiang.*|print.*|dayin|xglj.*|xgwz|xgxx|related.*|xiangguan.*"
+    r"|bread.*|crumbs?.*|position|location|weizhi|dqwz|curpos|nav|navs|navbar|.*[-_]navs?|menu.*|sub-?nav"
+    r"|foot|footer.*|.*[-_]foot(?:er)?|copyright|banquan|qr_?container|qr_?code|ewm|erweima|pagination"
+    r"|page-?bar|toolbar|tools?|font-?size|zoom-?tool|search.*|sousuo|jiucuo|article-auxi|de_banners"
+    r"|header|top-?bar|topbar|clicks?|dyn-?clicks?|article-tools?)$",
+    re.IGNORECASE,
+)
+_GUARD_CJK = 300
+
+
+def strip_chrome(node: LexborNode) -> int:
+    """Remove chrome inside the container ``node`` (mutated); returns the number of nodes removed.
+
+    Report prose and statistics tables are never removed: a block goes by class/id or tag only
+    when it holds no statistics table and little non-link text, and by text only when every
+    line of it is chrome.
+    """
+    stats = _measure(node)
+    removed = 0
+    removed += _cut_after_end_markers(node, stats)
+    stack: list[LexborNode] = [c for c in _children(node)]
+    stack.reverse()
+    while stack:
+        cur = stack.pop()
+        if cur.is_comment_node or (cur.tag or "").startswith("-comment"):
+            continue
+        if cur.is_text_node:
+            text = cur.text_content or ""
+            if text.strip() and is_chrome_line(text) and _lone_line(cur):
+                cur.decompose()
+                removed += 1
+            continue
+        if not cur.is_element_node:
+            continue
+        st = stats.get(cur.mem_id)
+        if st is None:
+            continue
+        if _is_chrome_block(cur, st):
+            cur.decompose()
+            removed += 1
+            continue
+        kids = list(_children(cur))
+        kids.reverse()
+        stack.extend(kids)
+    return removed
+
+
+def _lone_line(text_node: LexborNode) -> bool:
+    """A chrome text node may go only when it is a whole line: its siblings are not text-bearing
+    inline runs (``点击次数：<script>`` is, ``正文…<br>点击次数：`` also)."""
+    for sib in (text_node.prev, text_node.next):
+        if sib is not None and sib.is_text_node and (sib.text_content or "").strip():
+            return False
+    return True
+
+
+def _is_chrome_block(el: LexborNode, st: _St) -> bool:
+    tag = el.tag
+    if tag in _DROP_TAGS:
+        return tag != "nav" or (st.stat_tables == 0 and st.cjk < _GUARD_CJK)
+    guarded = st.stat_tables == 0 and st.cjk < _GUARD_CJK
+    if not guarded:
+        return False
+    if tag in ("footer", "header"):
+        return True
+    if tag == "form" and el.css_first("input, select, button") is not None and st.cjk < 40:
+        return True
+    attrs = el.attributes
+    cls = attrs.get("class")
+    ident = attrs.get("id")
+    if (ident and _CHROME_NAME.match(ident)) or (cls and any(_CHROME_NAME.match(c) for c in cls.split())):
+        return True
+    if st.nodes <= 300 and st.chars <= 400 and st.chars:
+        lines = list(iter_segments(el))
+        if lines and all(is_chrome_line(line) for line in lines):
+            return True
+        if lines and _RELATED.match(lines[0]) and st.link_cjk > st.cjk:
+            return True
+    return False
+
+
+_RELATED = re.compile(_tc(r"^(?:相关链接|相关文章|相关文件|相关阅读|相关报道|相关新闻|推荐阅读|友情链接)"))
+
+
+def _cut_after_end_markers(node: LexborNode, stats: dict[int, _St]) -> int:
+    """Drop what follows a family's body-end marker (``<!--/enpcontent-->``, ``#pagination``,
+    ``<meta name=ContentEnd>``…) inside the container, except tables and prose."""
+    markers: list[LexborNode] = []
+    if END_SELECTORS:
+        markers.extend(node.css(END_SELECTORS))
+    if END_COMMENTS:
+        stack = [node]
+        seen = 0
+        while stack and seen < 100_000:
+            cur = stack.pop()
+            seen += 1
+            for child in _children(cur):
+                if child.is_comment_node:
+                    text = child.comment_content or ""
+                    if any(m in text for m in END_COMMENTS):
+                        markers.append(child)
+                elif child.is_element_node and child.tag not in SKIP_TAGS:
+                    stack.append(child)
+    doomed: dict[int, LexborNode] = {}
+    for marker in markers:
+        if marker.is_element_node and _guard_ok(marker, stats):
+            doomed[marker.mem_id] = marker
+        cur: LexborNode | None = marker
+        while cur is not None and cur.mem_id != node.mem_id:
+            sib = cur.next
+            while sib is not None:
+                if sib.is_element_node and _guard_ok(sib, stats):
+                    doomed[sib.mem_id] = sib
+                sib = sib.next
+            cur = cur.parent
+    return _decompose_outermost(doomed, node)
+
+
+def _guard_ok(el: LexborNode, stats: dict[int, _St]) -> bool:
+    st = stats.get(el.mem_id)
+    return st is not None and st.stat_tables == 0 and st.cjk < 200 and el.css_first("table") is None
+
+
+def _decompose_outermost(doomed: dict[int, LexborNode], stop: LexborNode) -> int:
+    """Decompose the doomed nodes that have no doomed ancestor (a freed node must not be touched)."""
+    keep = []
+    for mid, el in doomed.items():
+        cur = el.parent
+        nested = False
+        while cur is not None and cur.mem_id != stop.mem_id:
+            if cur.mem_id in doomed and cur.mem_id != mid:
+                nested = True
+                break
+            cur = cur.parent
+        if not nested:
+            keep.append(el)
+    for el in keep:
+        el.decompose()
+    return len(keep)
