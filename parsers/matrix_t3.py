@@ -46,6 +46,14 @@ CANONICAL_COLUMNS = (
 _HEADER_WORDS = ("申请人情况", "自然人", "法人或其他组织", "商业企业", "科研机构", "社会公益组织", "法律服务机构")
 
 
+def _group_ids() -> frozenset[str]:
+    rows = catalogue().rows["T3"]
+    return frozenset(r.parent_id for r in rows if r.parent_id) & {r.row_id for r in rows if r.has_cells}
+
+
+_GROUP_IDS = _group_ids()
+
+
 def _col_by_id(col_id: str) -> ColSpec:
     return next(c for c in catalogue().cols["T3"] if c.col_id == col_id)
 
@@ -68,6 +76,7 @@ class T3Reader:
         self.row_no = 0
         self.seen_rows: set[str] = set()
         self._warned_cols = False
+        self.pending: tuple | None = None  # a blank row that may be a group label (see _row)
 
     # -- header -------------------------------------------------------------------------------
     def _is_data_row(self, row: list[GridCell]) -> bool:
@@ -106,9 +115,9 @@ class T3Reader:
     def read_piece(self, grid: list[list[GridCell]]) -> None:
         if not grid:
             return
-        had = len(self.facts), self.slots
+        prev_slots = self.slots
         body = self._header(grid)
-        if self.slots is had[1] and self.slots and not self._has_t3_rows(grid[body:]):
+        if self.slots is prev_slots and self.slots and not self._has_t3_rows(grid[body:]):
             # a header-less piece handed over as a continuation, but none of its rows is a
             # 表三 row: some other table that happens to follow
             if _has_values(grid):
@@ -159,10 +168,28 @@ class T3Reader:
             self.warnings.append(f"unknown row in 表三: {'/'.join(parts) or '(no label)'}")
         elif spec.row_id in self.seen_rows:
             self.warnings.append(f"row read twice in 表三: {parts[-1]}")
+        if self.pending is not None:
+            held, self.pending = self.pending, None
+            if spec is None or spec.parent_id != held[0]:
+                self._emit(*held[1:])
         if spec is not None:
             self.seen_rows.add(spec.row_id)
         path = self._path(parts, matches, spec)
         label = parts[-1] if parts else ""
+        if spec is not None and spec.row_id in _GROUP_IDS and not any(texts):
+            # 2019's data row （六）其他处理 is 2021's group label: a blank row printed on its own
+            # is a group label when its sub-rows follow, else a blank 2019 row
+            self.pending = (spec.row_id, spec, path, label, texts)
+            return
+        self._emit(spec, path, label, texts)
+
+    def finish(self) -> None:
+        if self.pending is not None:
+            held, self.pending = self.pending, None
+            self._emit(*held[1:])
+
+    def _emit(self, spec: RowSpec | None, path: tuple[str, ...], label: str, texts: list[str]) -> None:
+        cat = catalogue()
         self.row_no += 1
         for slot, text in zip(self.slots, texts):
             cell_id, unit = None, None
@@ -218,4 +245,5 @@ def read_t3(grids: Sequence[list[list[GridCell]]], *, table_no: int, title: str 
     reader = T3Reader(table_no, title)
     for grid in grids:
         reader.read_piece(grid)
+    reader.finish()
     return reader.facts, reader.warnings

@@ -698,3 +698,19 @@ def test_unrelated_piece_after_a_table_is_ignored():
     facts, warns = read_matrix("t2", gs, table_no=1, title=None)
     assert [f.indicator_id for f in facts] == ["t2.art20_8.admin_fees.prev_year_items", "t2.art20_8.admin_fees.change"]
     assert warns == ["table piece after 表二 without 表二 rows: ignored"]
+
+
+def test_t3_other_processing_printed_as_its_own_row():
+    vals = _t3_2021_values()
+    html = t3_html("2021", vals).replace('rowspan="22"', 'rowspan="23"')
+    lines = html.split("\n")
+    i = next(n for n, line in enumerate(lines) if "（六）其他处理" in line)
+    lines[i] = lines[i].replace('<td rowspan="3">（六）其他处理</td>', "")
+    lines.insert(i, '<tr><td colspan="2">（六）其他处理</td>' + "<td>&nbsp;</td>" * 7 + "</tr>")
+    facts, warns = read("\n".join(lines))
+    assert got(facts) == expected_t3("2021", vals) and warns == []
+    # the same blank row in a 2019 table is a data row
+    blank = [list(r) for r in SH2019]
+    blank[20] = [""] * 7
+    facts, warns = read(t3_html("2019", blank))
+    assert got(facts) == expected_t3("2019", blank)
