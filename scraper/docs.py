@@ -55,9 +55,50 @@ def data_dictionary() -> str:
     for name in TABLES:
         fname = f"{name}.csv" if name == "errors" else f"{name}.parquet / {name}.csv"
         parts.append(f"## {fname}\n\n{_table(name)}\n")
+    parts.append(_panel_section() + "\n")
     parts.append(_checks_section() + "\n")
     parts.append(_CATALOGUE)
+    parts.append(_TOOLS)
     return "\n".join(parts)
+
+
+def _derived_table(columns) -> str:
+    rows = ["| column | type | null? | meaning | example |", "|---|---|---|---|---|"]
+    for c in columns:
+        ex = c.example.replace("|", "\\|")
+        rows.append(f"| `{c.name}` | {c.type} | {'yes' if c.nullable else 'no'} | {c.description} | {ex} |")
+    return "\n".join(rows)
+
+
+def _panel_section() -> str:
+    from .panel import DUPLICATE_RULE
+    from .schema import PANEL, PANEL_CONFLICTS
+
+    return "\n".join([
+        "## panel.parquet / panel.csv (`xxgk panel`)",
+        "",
+        "`xxgk panel --in output/ --out output/` turns the tidy tables wide: one row per "
+        "(region, publisher, report_year), one float64 column per indicator, named by its "
+        "`indicator_id` (era-1 ids and era-2 cell ids alike); when one id is read under several "
+        "`column` headers (era-1 aggregated tables), each gets `<id>[<column>]`, e.g. "
+        "`proactive.total[区直单位统计数]`. Indicator columns follow the catalogue order and carry "
+        "the row path, column and unit as their Parquet field description. Rows are sorted by "
+        "region, publisher, year (unknown last). The tidy `indicators` table stays the source of "
+        "truth; the panel can be rebuilt from it at any time.",
+        "",
+        _derived_table(PANEL),
+        "| `<indicator_id>` … | float64 | yes | One column per indicator (see above). | 81.0 |",
+        "",
+        f"**Duplicate rule.** {DUPLICATE_RULE} The rule is also stored in the Parquet file "
+        "metadata (`xxgk.duplicate_rule`).",
+        "",
+        "## panel_conflicts.csv",
+        "",
+        "One row per (report left out of the panel, indicator whose value differs from the kept "
+        "report's); a left-out report whose values all agree has one row with `indicator` empty.",
+        "",
+        _derived_table(PANEL_CONFLICTS),
+    ])
 
 
 _CATALOGUE = """## The indicator catalogue
@@ -94,8 +135,37 @@ import polars as pl
 pl.read_parquet("output/indicators.parquet").filter(pl.col("indicator_id") == "requests.received")
 ```
 
+```python
+import pandas as pd
+panel = pd.read_parquet("output/panel.parquet")  # after `xxgk panel`
+panel[["region", "report_year", "requests.received"]].dropna()
+```
+
+```python
+import duckdb
+duckdb.sql('''select region, report_year, "requests.received" from 'output/panel.parquet'
+              where "requests.received" is not null order by region, report_year''')
+```
+
 ```r
 library(arrow)
 ind <- read_parquet("output/indicators.parquet")
+panel <- read_parquet("output/panel.parquet")
 ```
+"""
+
+_TOOLS = """
+## Looking at a run
+
+* `xxgk inspect PAGE` (`--json`): what the parser reads from one page — the bytes' encoding
+  and where it came from, the metadata, each statistics table as a small grid (row paths down
+  the side, `c1…cN` columns with their header paths, the indicator id of each row), values that
+  did not read as numbers, rows without an indicator id, failed checks, spam blocks removed
+  (with a snippet) and warnings. Exit status 1 and the reason when the page is not a report.
+* `xxgk report --in output/ --out report.html [--indicator ID] [--year YEAR]`: one
+  self-contained HTML page (no network assets, inline SVG plots, no timestamp) with pages read /
+  skipped / failed and why, duplicates left out of the panel, templates × years, encodings,
+  failed checks by report, spam removed, warnings, and two plots of one indicator: across years
+  per region, and across regions for one year. Defaults: the indicator most reports have, the
+  year with most values.
 """
