@@ -282,9 +282,11 @@ class Fetcher:
                 if not failed.retry or attempt == attempts:
                     err = failed.error
                     err.url = err.location = original
+                    if url != original:
+                        err.message = f"after redirect to {url}: {err.message}"
                     if failed.retry:
                         err.message = f"{err.message} (gave up after {attempt} attempts)"
-                        err.args = (err.message,)
+                    err.args = (err.message,)
                     raise err from failed.error.__cause__
                 wait = failed.wait_s if failed.wait_s is not None else self._backoff(attempt)
                 if failed.wait_s is not None:

@@ -414,6 +414,9 @@ async def harvest_wayback(
                 return stats
             continue
         kind = content_kind(result.header("content-type"), record.original, result.content)
+        if kind == "other":
+            archive.set_state(seen_key, "skipped: not HTML or an attachment")
+            continue
         capture = _capture(
             replace(result, url=record.original, final_url=record.original),
             source=source,

@@ -152,7 +152,7 @@ def test_kill_9_during_fetch_then_rerun_equals_uninterrupted(tmp_path) -> None:
             "--allow-private", "--delay", "0", "--retries", "0", "--timeout", "5",
         ]  # fmt: skip
         env = {**os.environ, "PYTHONPATH": str(ROOT)}
-        proc = subprocess.Popen(command, cwd=ROOT, env=env, stderr=subprocess.PIPE)
+        proc = subprocess.Popen(command, cwd=ROOT, env=env, stderr=subprocess.DEVNULL)
         deadline = time.monotonic() + 20
         while time.monotonic() < deadline and _stored(killed) < 8:
             time.sleep(0.02)

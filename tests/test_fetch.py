@@ -319,3 +319,10 @@ def test_per_host_concurrency_and_delay(server) -> None:
     started = time.monotonic()
     asyncio.run(go(replace(FAST, per_host=1, delay_s=0.1)))
     assert time.monotonic() - started >= 0.5  # 6 request starts, 0.1 s apart (robots.txt is the 7th)
+
+
+def test_failure_after_redirect_names_the_hop(server, tmp_path) -> None:
+    server.add("/moved", Reply(301, location="/gone"))
+    run_harvest([server.url("/moved")], tmp_path)
+    [row] = catalogue(tmp_path)
+    assert row.url == server.url("/moved") and row.reason == f"after redirect to {server.url('/gone')}: HTTP 404"
