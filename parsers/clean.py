@@ -141,6 +141,7 @@ class _St:
     nodes: int = 1  # elements in the subtree, itself included
     nums: int = 0
     kw: int = 0
+    rows: int = 0
     stat_tables: int = 0  # innermost statistics tables inside (itself included)
 
     def add(self, o: _St) -> None:
@@ -150,6 +151,7 @@ class _St:
         self.nodes += o.nodes
         self.nums += o.nums
         self.kw += o.kw
+        self.rows += o.rows
         self.stat_tables += o.stat_tables
 
 
@@ -196,7 +198,9 @@ def _measure(root: LexborNode) -> dict[int, _St]:
                     st.chars += len(normalize_space(text))
                     st.nums += len(_NUM.findall(text))
                     st.kw += len(_STAT_KW.findall(text))
-        if tag == "table" and st.stat_tables == 0 and st.nums >= 6 and st.kw >= 2:
+        if tag == "tr":
+            st.rows += 1
+        elif tag == "table" and st.stat_tables == 0 and st.nums >= 6 and st.kw >= 2 and st.rows >= 4:
             st.stat_tables = 1
         out[node.mem_id] = st
     return out

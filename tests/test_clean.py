@@ -159,6 +159,8 @@ def test_vsb_seed_like_page() -> None:
     assert "本年度报告根据" in text and "主管主办政府网站" in text and "54835" in text
     for chrome in ("首 页", "信息检索", "点击次数", "网站地图", "ICP备", "公网安备", "天辰娱乐", "cxndz"):
         assert chrome not in text
+    # the layout table holding the metadata line is not mistaken for a statistics table
+    assert "索引号" not in before
 
 
 GOV_CN = _page(

@@ -1,0 +1,349 @@
+"""Spam removal: every injection technique S1–S14 with positive and negative (legitimate) cases."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from selectolax.lexbor import LexborHTMLParser
+
+from parsers.clean import is_chrome_line
+from parsers.model import SpamBlock
+from parsers.spam import clean_title, is_spam_line, remove_spam, spam_lines, strip_pinyin
+from parsers.text import node_text, normalize_space
+
+SEED = next((Path(__file__).resolve().parents[2] / "shared" / "seed").glob("*.txt"), None)
+
+BODY = (
+    "<div id='zoom'><p>本年度报告根据《中华人民共和国政府信息公开条例》要求编制。全年主动公开政府信息54835条，"
+    "体育彩票公益金使用情况和文化娱乐场所监管信息均已公开。</p>"
+    "<table><tr><td>（一）主动公开政府信息数</td><td>条</td><td>54835</td></tr>"
+    "<tr><td>政府信息公开咨询数</td><td>次</td><td>45478(政府热线)</td></tr></table></div>"
+)
+FOOTER = (
+    "<div class='footer'><p>网站地图 | 联系我们</p><p>包头市人民政府主办 包头市人民政府办公厅承办</p>"
+    "<p>蒙ICP备05003330号 政府网站标识码:1502000040</p><p>蒙公网安备 15020702000161号</p></div>"
+)
+FARM_WORDS = ["天辰娱乐", "南山娱乐app", "南山娱乐", "登录", "摩臣2娱乐", "蚂蚁娱乐", "龙猫娱乐", "果博网站"]
+
+
+def _run(body: str, head: str = "", after_html: str = "") -> tuple[str, tuple[SpamBlock, ...], int, LexborHTMLParser]:
+    html = f"<html><head><title>包头市2017年政府信息公开工作年度报告</title>{head}</head><body>{body}</body></html>{after_html}"
+    tree = LexborHTMLParser(html)
+    blocks, links = remove_spam(tree, html)
+    return node_text(tree.body), blocks, links, tree
+
+
+def _farm(n: int = 8, host: str = "") -> str:
+    return " ".join(f"<a href='{host}/x{i}.html'>{FARM_WORDS[i % len(FARM_WORDS)]}</a>" for i in range(n))
+
+
+def _assert_body(text: str) -> None:
+    assert "本年度报告根据" in text and "54835" in text and "45478(政府热线)" in text
+    assert "体育彩票公益金" in text and "文化娱乐场所" in text
+
+
+# --------------------------------------------------------------------------- S13 pinyin
+
+
+@pytest.mark.parametrize(
+    ("raw", "clean", "count"),
+    [
+        ("發(fā)布機構", "發布機構", 1),
+        ("文(wen)章(zhang)來源", "文章來源", 2),
+        ("政(zheng)(zheng)府(fu)(fu)信息", "政府信息", 4),
+        ("鎮(zhèn)政府關(guān)于執(zhí)法", "鎮政府關于執法", 3),
+        ("咨询数45478(政府热线)", "咨询数45478(政府热线)", 0),
+        ("采用(PPP)模式", "采用(PPP)模式", 0),
+        ("国办发(2017)5号", "国办发(2017)5号", 0),
+        ("下载(app)客户端", "下载(app)客户端", 0),
+        ("面积(km)", "面积(km)", 0),
+        ("(一)主动公开", "(一)主动公开", 0),
+    ],
+)
+def test_strip_pinyin(raw: str, clean: str, count: int) -> None:
+    assert strip_pinyin(raw) == (clean, count)
+
+
+@given(st.text(alphabet="政府信息公开年报()（）0123456789PPPABC条件", max_size=60))
+def test_strip_pinyin_never_touches_text_without_pinyin(text: str) -> None:
+    assert strip_pinyin(text) == (text, 0)
+
+
+# --------------------------------------------------------------------------- S10 title / head
+
+
+@pytest.mark.parametrize(
+    ("raw", "clean"),
+    [
+        ("包头市2017年政府信息公开工作年度报告统计制度-pg电子麻将胡了", "包头市2017年政府信息公开工作年度报告统计制度"),
+        ("免费菠萝视频app下载_包头市人民政府", "包头市人民政府"),
+        ("年度报告 | 天辰娱乐官网", "年度报告"),
+        ("包头市体育局_包头市人民政府", "包头市体育局_包头市人民政府"),
+        ("福利彩票发行情况-民政局", "福利彩票发行情况-民政局"),
+        ("2017年政府信息公开工作年度报告", "2017年政府信息公开工作年度报告"),
+    ],
+)
+def test_clean_title(raw: str, clean: str) -> None:
+    assert clean_title(raw) == clean
+
+
+def test_title_and_meta_stuffing() -> None:
+    html = (
+        "<html><head><title>年度报告-pg电子麻将胡了</title>"
+        "<meta name='keywords' content='百家乐,澳门赌场,博彩,足球投注'>"
+        "<meta name='description' content='包头市人民政府信息公开年度报告'>"
+        "<script>var s=document.referrer;if(s.indexOf('baidu')>0){location.href='http://x.top'}</script>"
+        f"</head><body>{BODY}</body></html>"
+    )
+    tree = LexborHTMLParser(html)
+    blocks, links = remove_spam(tree, html)
+    assert tree.css_first("title").text() == "年度报告"
+    assert tree.css_first("meta[name=keywords]") is None
+    assert tree.css_first("meta[name=description]") is not None
+    signals = {s for b in blocks for s in b.signals}
+    assert {"title_hijack", "meta_stuffing", "cloaking_script"} <= signals
+    assert links == 0 and all(b.position == "head" for b in blocks)
+
+
+# --------------------------------------------------------------------------- S1–S5 hidden
+
+
+@pytest.mark.parametrize(
+    "style",
+    [
+        "display:none",
+        "DISPLAY: NONE",
+        "visibility:hidden",
+        "position:absolute;left:-999px;top:-999px",
+        "position:fixed;top:-152413851px",
+        "position:absolute;left:expression(1-900)",
+        "width:0;height:0;overflow:hidden",
+        "font-size:0px",
+        "font-size:0.1px",
+        "text-indent:-9999px",
+        "float:left;text-indent:-469em",
+    ],
+)
+def test_hidden_link_blocks(style: str) -> None:
+    text, blocks, links, _ = _run(BODY + f"<div styLe='{style}'>{_farm(5, 'http://a.xyz')}</div>" + FOOTER)
+    _assert_body(text)
+    assert "天辰娱乐" not in text and "果博" not in text
+    assert links == 5 and len(blocks) == 1 and blocks[0].position == "in_body"
+
+
+def test_hidden_by_style_rule() -> None:
+    head = "<style>.hd1{display:none} #lnk{position:absolute;left:-3000px}</style>"
+    text, blocks, links, _ = _run(
+        BODY + f"<div class='box hd1'>{_farm(3)}</div><span id='lnk'>{_farm(2)}</span>", head=head
+    )
+    _assert_body(text)
+    assert links == 5 and "天辰娱乐" not in text
+    assert all(b.signals[0] == "hidden_css" for b in blocks)
+
+
+def test_hidden_spam_inside_main_container() -> None:
+    body = BODY.replace("</p>", f"<span style='display:none'>{_farm(4)}</span></p>", 1)
+    text, blocks, links, _ = _run(body)
+    _assert_body(text)
+    assert links == 4 and "蚂蚁娱乐" not in text
+
+
+def test_legitimate_hidden_markup_is_kept() -> None:
+    body = (
+        "<table><tr><td>TOT<span style='display:none'>AL</span></td>"
+        "<td><u style='visibility:hidden;mso-ignore:visibility'>&nbsp;</u></td></tr></table>"
+        "<img src='/images/sendmail.gif' style='display:none'>"
+        "<div id='tip' style='display:none'><p>索引号：000014349/2018-00222</p><p>发布机构：包头市人民政府办公厅</p></div>"
+        "<div class='de_bannerS'><img src='b.jpg'>"
+        + "".join(f"<a href='http://www.gov.cn/{i}.htm' style='position:absolute;opacity:0'>链接{i}</a>" for i in range(4))
+        + "</div><div class='menu' style='display:none'><a href='/zwgk/'>政务公开</a><a href='/bsfw/'>办事服务</a>"
+        "<a href='/hdjl/'>互动交流</a></div>"
+        "<div class='bdsharebuttonbox'><a class='bds_weixin' href='#'></a><a class='bds_tsina' href='#'></a></div>"
+        "<select onchange='window.open(this.value)'><option value='http://www.gov.cn/'>中国政府网</option>"
+        "<option value='http://www.nmg.gov.cn/'>内蒙古自治区人民政府</option></select>"
+        "<marquee scrollamount='3' width='600' height='30'><a href='/tz/1'>关于开展政务公开培训的通知</a></marquee>"
+        "<iframe src='/map.html' width='600' height='400'></iframe>"
+        "<script>document.write(unescape(\"%3Cspan id='_ideConac'%3E%3C/span%3E%3Cscript src='https://dcs.conac.cn/js/x.js'%3E%3C/script%3E\"));</script>"
+        "<script id='_jiucuo_' sitecode='1502000040' src='https://zfwzgl.www.gov.cn/exposure/jiucuo.js'></script>"
+    )
+    _, blocks, links, tree = _run(BODY + body + FOOTER)
+    assert blocks == () and links == 0
+    html = tree.html
+    for kept in ("TOT<span", "sendmail.gif", "000014349", "opacity:0", "政务公开", "bds_weixin", "www.nmg.gov.cn",
+                 "关于开展政务公开培训", "map.html", "_ideConac", "_jiucuo_"):
+        assert kept in html, kept
+
+
+def test_commented_out_footer_is_not_spam() -> None:
+    _, blocks, links, tree = _run(BODY + "<!--div class='foot'>政府网站标识码:1502000040</div-->" + FOOTER)
+    assert blocks == () and links == 0
+    assert "div class='foot'" in tree.html
+
+
+# --------------------------------------------------------------------------- S4 marquee, S9 iframe / noscript
+
+
+def test_fast_or_tiny_marquee() -> None:
+    text, blocks, links, _ = _run(
+        BODY + "<marquee height=1 width=4 scrollamount=3000 scrolldelay=20000><a href='/k'>关键字</a></marquee>"
+        "<marquee height=2 width=3></marquee>"
+    )
+    _assert_body(text)
+    assert "关键字" not in text and links == 1 and len(blocks) == 2
+    assert all(b.signals[0] == "tiny_marquee" for b in blocks)
+
+
+def test_zero_iframe_and_noscript() -> None:
+    text, blocks, links, tree = _run(
+        BODY + "<iframe width=0 height=0 src='http://evil.top/'></iframe>"
+        "<noscript><a href='http://w.zrjpks.icu/'>亚博体育</a><a href='http://w.zrjpks.icu/2'>开云体育</a></noscript>"
+        "<noscript><img src='/stat.gif'></noscript>"
+    )
+    _assert_body(text)
+    assert tree.css_first("iframe") is None
+    assert "亚博体育" not in tree.html and "stat.gif" in tree.html
+    assert links == 3 and [b.signals[0] for b in blocks] == ["zero_iframe", "noscript"]
+
+
+# --------------------------------------------------------------------------- S7 document.write wrapper
+
+
+def test_js_written_hidden_wrapper() -> None:
+    body = (
+        BODY + "<script>document.write(\"<div style='dis\"+\"play:none'>\");</script>"
+        + _farm(6)
+        + "<script>document.write('</div>');</script>"
+        + FOOTER
+    )
+    text, blocks, links, tree = _run(body)
+    _assert_body(text)
+    assert "天辰娱乐" not in text and links == 6
+    assert blocks[0].signals[0] == "js_hidden" and "document.write" not in blocks[0].text
+    assert "ICP备" in text  # the footer after the wrapper stays
+
+
+def test_js_written_visible_wrapper_with_gov_links_is_kept() -> None:
+    body = BODY + "<script>document.write('<div class=\"links\">');</script><a href='http://www.gov.cn/'>中国政府网</a><script>document.write('</div>')</script>"
+    text, blocks, links, _ = _run(body)
+    assert blocks == () and "中国政府网" in text
+
+
+# --------------------------------------------------------------------------- S8 after </html>
+
+
+def test_stacked_content_after_html() -> None:
+    after = (
+        "<div style='display:none'><a href='http://r4.hao0374.cn/'>皇冠体育</a><a href='/y'>百家乐</a></div>"
+        "<div style='display:none'><div style='display:none'></div></div>"
+        "<div>" + _farm(4) + "</div>"
+    )
+    text, blocks, links, _ = _run(BODY + FOOTER, after_html=after)
+    _assert_body(text)
+    assert links == 6 and "皇冠体育" not in text and "天辰娱乐" not in text
+    assert {b.position for b in blocks} == {"after_html"}
+
+
+def test_real_report_after_html_is_kept() -> None:
+    nav = "<div class='pages_content'>" + "".join(f"<a href='/c{i}'>栏目{i}</a>" for i in range(10)) + "</div>"
+    text, blocks, links, _ = _run(nav + FOOTER, after_html=BODY)
+    assert blocks == () and links == 0
+    _assert_body(text)
+
+
+# --------------------------------------------------------------------------- S12 link farm, tag salad
+
+
+def test_keyword_link_farm_after_footer() -> None:
+    text, blocks, links, _ = _run(BODY + FOOTER + "<div>" + _farm(30) + "</div>")
+    _assert_body(text)
+    assert "ICP备" in text  # footer itself is chrome, not spam (strip_chrome handles it)
+    assert links == 30 and len(blocks) == 1 and blocks[0].position == "after_footer"
+    assert blocks[0].signals[0] == "link_farm"
+
+
+def test_farm_run_directly_in_body_after_footer() -> None:
+    text, _, links, _ = _run(BODY + FOOTER + _farm(12))
+    _assert_body(text)
+    assert links == 12 and "蚂蚁娱乐" not in text
+
+
+def test_farm_as_plain_text_after_footer() -> None:
+    text, blocks, links, _ = _run(BODY + FOOTER + "<p>" + " ".join(FARM_WORDS * 2) + "</p>")
+    _assert_body(text)
+    assert links == 16 and "龙猫娱乐" not in text and blocks[0].signals == ("keyword_run",)
+
+
+def test_random_host_footer_and_tag_salad() -> None:
+    hosts = ["c.hao0374.cn", "w.zrjpks.icu", "m.qkxzvb.com", "a.lmnop9.net", "k.ttrw.com.cn"]
+    salad = (
+        "<footer id='abcd-efgh'>" + "".join(f"<a href='http://{h}'><b>{h}</b></a>" for h in hosts) + "</footer addme>"
+        "<sup id='qwer-tyui'><big id='asdf-ghjk'></big></sup><xmp id='zxcv-bnmq'></xmp><acronym id='poiu-ytre'></acronym>"
+        "<ins id='lkjh-gfds'></ins><dir id='mnbv-cxzq'></dir>"
+    )
+    text, blocks, links, tree = _run("<wbr id='cxndz'></wbr>" + BODY + FOOTER + salad)
+    _assert_body(text)
+    assert links == 5 and "hao0374" not in tree.html
+    assert tree.css_first("wbr") is None and tree.css_first("acronym") is None and tree.css_first("xmp") is None
+    signals = [b.signals[0] for b in blocks]
+    assert "link_farm" in signals and "tag_salad" in signals
+
+
+def test_visible_farm_inside_body_needs_strong_evidence() -> None:
+    # a list of gov links and an ordinary related-links block stay; a visible gambling list goes
+    related = "<ul>" + "".join(f"<li><a href='/n{i}'>关于做好政务公开工作的通知{i}</a></li>" for i in range(6)) + "</ul>"
+    text, blocks, links, _ = _run(BODY + related)
+    assert blocks == () and "关于做好政务公开工作的通知3" in text
+    farm = "<ul>" + "".join(f"<li><a href='/g{i}'>{w}</a></li>" for i, w in enumerate(FARM_WORDS)) + "</ul>"
+    text, blocks, links, _ = _run(BODY.replace("</p>", "</p>" + farm, 1))
+    _assert_body(text)
+    assert links == 8
+
+
+def test_porn_first_line() -> None:
+    text, blocks, links, _ = _run("免费菠萝视频app下载" + BODY)
+    _assert_body(text)
+    assert "菠萝" not in text and links == 1
+
+
+def test_spam_link_count_over_several_techniques() -> None:
+    body = (
+        BODY
+        + f"<div style='display:none'>{_farm(3)}</div>"
+        + "<marquee width=1 height=1><a href='/1'>百家乐</a></marquee>"
+        + FOOTER
+        + f"<div>{_farm(10)}</div>"
+    )
+    text, blocks, links, _ = _run(body, after_html=f"<div style='visibility:hidden'>{_farm(2, 'http://q.xyz')}</div>")
+    _assert_body(text)
+    assert links == 3 + 1 + 10 + 2 and sum(b.n_links for b in blocks) == links
+
+
+# --------------------------------------------------------------------------- text mode
+
+
+def test_is_spam_line() -> None:
+    assert is_spam_line(" ".join(FARM_WORDS)) == len(FARM_WORDS)
+    assert is_spam_line("全市主动公开政府信息5.5万条，其中市本级3.3万条。") == 0
+    assert is_spam_line("体育彩票 福利彩票 文化娱乐 电子政务 政务服务 平台建设") == 0
+    assert is_spam_line("网站地图 | 联系我们") == 0
+
+
+@pytest.mark.skipif(SEED is None, reason="seed page not present")
+def test_seed_text_mode_tail() -> None:
+    assert SEED is not None
+    lines = SEED.read_text(encoding="utf-8").splitlines()
+    kept, blocks, links = spam_lines(lines)
+    assert links == 30 and len(blocks) == 1 and blocks[0].position == "text"
+    assert len(lines) - len(kept) == 1
+    assert blocks[0].text.startswith("天辰娱乐 南山娱乐app")
+    final = [line for line in kept if not is_chrome_line(line)]
+    removed = [line.strip() for line in kept if is_chrome_line(line)]
+    assert len(removed) == 6 and removed[0].startswith("首 頁>>") and removed[-1].startswith("蒙公網安備")
+    body = normalize_space(" ".join(final))
+    for needle in ("本年度報告按照", "2.提升網站集群效應", "45478(政府熱線)", "統 計 指 標", "54835"):
+        assert needle in body
+    for gone in ("娱乐", "ICP備", "網站地圖", "信息檢索", "公網安備", "標識碼"):
+        assert gone not in body
