@@ -151,7 +151,7 @@ async def discover(fetcher: Fetcher, listing_url: str, *, max_pages: int = DEFAU
             result = await fetcher.fetch(page)
         except FetchError as exc:
             errors.append((page, exc.message))
-            log.warning("listing page failed: %s", exc)
+            log.info("listing page failed: %s", exc)
             continue
         read.append(page)
         headers = {k.lower(): v for k, v in result.headers}

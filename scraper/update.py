@@ -343,7 +343,7 @@ class _Harvester:
                 self.schedule(link, attachment=True)
 
     def _fail(self, url: str, reason: str, *, status: int | None, attachment: bool) -> None:
-        log.warning("gave up %s: %s", url, reason)
+        log.info("gave up %s: %s", url, reason)
         self.stats.failures.append((url, reason))
         self.archive.record_failure(url, reason, source=self.source, status=status, attachment=attachment)
 

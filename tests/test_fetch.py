@@ -325,4 +325,6 @@ def test_failure_after_redirect_names_the_hop(server, tmp_path) -> None:
     server.add("/moved", Reply(301, location="/gone"))
     run_harvest([server.url("/moved")], tmp_path)
     [row] = catalogue(tmp_path)
-    assert row.url == server.url("/moved") and row.reason == f"after redirect to {server.url('/gone')}: HTTP 404"
+    assert (
+        row.url == server.url("/moved") and row.reason == f"after redirect to {server.url('/gone')}: HTTP 404"
+    )

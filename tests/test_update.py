@@ -253,3 +253,22 @@ def test_update_with_the_real_parser(tmp_path) -> None:
         second = run_update(config, archive_dir, out, jobs=1)
     assert first.parsed and first.stats.stored == 1 and outputs
     assert not second.parsed and snapshot(out) == outputs
+
+
+def test_update_with_a_wayback_source(tmp_path, fake_parser) -> None:
+    from tests.test_wayback import SITE, wayback_site
+
+    with FaultServer() as server:
+        wayback_site(server)
+        (tmp_path / "s.toml").write_text(
+            f'[fetch]\ndelay = 0\n[wayback]\nbase_url = "{server.url("")}"\ncdx_rate = 0\nmemento_rate = 0\n'
+            f'[[source]]\nname = "old"\nwayback = ["{SITE}"]\nmatch = "prefix"\nfrom = "2019"\n',
+            encoding="utf-8",
+        )
+        config = load_sources(tmp_path / "s.toml", FAST)
+        first = run_update(config, tmp_path / "a", tmp_path / "o")
+        second = run_update(config, tmp_path / "a", tmp_path / "o")
+    assert (first.stats.stored, first.exit_code, second.stats.stored, second.parsed) == (4, 0, 0, False)
+    assert (tmp_path / "o" / "pages.txt").read_text().count("\n") == 2
+    with Archive(tmp_path / "a", readonly=True) as archive:
+        assert {r.source for r in archive.rows()} == {"wayback:old"}
