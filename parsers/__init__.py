@@ -12,14 +12,15 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from .version import __version__
-__all__ = ["PARSER_VERSION", "parse_report", "report_id"]
+
+__all__ = ["PARSER_VERSION", "__version__", "parse_report", "report_id"]
 
 if TYPE_CHECKING:
     from .report import PARSER_VERSION, parse_report, report_id
 
 
 def __getattr__(name: str) -> Any:
-    if name in __all__:
+    if name in ("PARSER_VERSION", "parse_report", "report_id"):
         from . import report
 
         return getattr(report, name)

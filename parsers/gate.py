@@ -12,6 +12,8 @@ __all__ = ["check_is_report"]
 
 _REPORT_WORDS = re.compile(r"(信息公开|政务公开|公开工作|年度报告|年报|信息公開|年度報告)")
 _NOT_FOUND = re.compile(r"(404|页面不存在|页面未找到|找不到(?:该|您要访问的)?页面|您访问的页面不存在|Not Found|网页不存在|页面已删除)", re.I)
+_ANNUAL = re.compile(r"(年度报告|年报|年度報告|年報|工作报告|工作報告)")
+_SPAM = re.compile(r"(娱乐|百家乐|彩金|投注|博彩|真人视讯|老虎机|棋牌|赌场|彩票|注册送)")
 _WAF = re.compile(r"(安全验证|访问验证|人机验证|请开启JavaScript|请启用JavaScript|滑动验证|访问频率过快|Access Denied|403 Forbidden|web应用防火墙|WAF|安全狗|云盾|请稍候|正在验证)", re.I)
 
 
@@ -29,14 +31,24 @@ def check_is_report(
         raise NotAReport("error page (404 / page not found) saved as HTML", location=location)
     if n_chars < 600 and _WAF.search(text + (title or "")):
         raise NotAReport("bot-protection (WAF) challenge page, not the report", location=location)
-    if not _REPORT_WORDS.search(text + (title or "")):
+    head = (title or "") + "\n" + text[:3000]
+    if not _REPORT_WORDS.search(head):
         raise NotAReport(
             "not an information-disclosure report: no report wording and no statistics table",
             location=location,
         )
-    long_lines = sum(1 for line in body_lines if len(line) >= 40)
-    if long_lines < 2 and n_chars < 1500:
+    if not _ANNUAL.search(head):
         raise NotAReport(
-            "looks like a listing or navigation page (no report prose, no statistics table)",
+            "not an annual report: no 年度报告/年报 wording and no statistics table "
+            "(a guide, catalogue or notice page?)",
+            location=location,
+        )
+    if len(_SPAM.findall(text)) >= 3 and n_chars < 3000:
+        raise NotAReport("spam page: gambling content under a report-like title", location=location)
+    prose = [line for line in body_lines if len(line) >= 40 and line != title]
+    if len(prose) < 3 or sum(map(len, prose)) < 300:
+        raise NotAReport(
+            "no report text: looks like a listing, navigation or title-only page "
+            "(no report prose, no statistics table)",
             location=location,
         )

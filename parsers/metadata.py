@@ -52,16 +52,16 @@ _VARIANTS = {
 
 # (field, tier, spellings). Fields: index_no, category, publish, written, keywords, publisher,
 # doc_no, title; "extra" keeps the pair under its printed label; "chrome" only ends a value.
-# Lower tier wins within a field.
+# Lower tier wins within a field. 释出日期/释出机构 are Taiwan-phrase (s2twp) mirrors of 发布… after t2s.
 _LABELS: tuple[tuple[str, int, str], ...] = (
     ("index_no", 0, "索引号 信息索引号 内容索引号 索取号 索引编号"),
     ("category", 0, "公开目录 主题分类 组配分类 信息分类 内容分类 所属栏目 所属类别 所属分类 分类 栏目分类 公开类别 信息类别 目录分类"),
-    ("publish", 0, "发布日期 公开日期 发布时间 上载日期 公开时间 发稿时间 发稿日期 上网日期 发表日期 发表时间 信息发布日期"),
+    ("publish", 0, "发布日期 公开日期 发布时间 上载日期 公开时间 发稿时间 发稿日期 上网日期 发表日期 发表时间 信息发布日期 释出日期 释出时间"),
     ("publish", 1, "发文日期 印发时间"),
     ("publish", 2, "日期 时间 更新时间 更新日期"),
     ("written", 0, "成文日期 印发日期 成文时间"),
     ("keywords", 0, "主题词 关键词 关键字"),
-    ("publisher", 0, "发布机构 发文机关 发文机构 发布单位 制发机关 发文单位 发布部门 发布机关 公开机构 公开单位 发布者"),
+    ("publisher", 0, "发布机构 发文机关 发文机构 发布单位 制发机关 发文单位 发布部门 发布机关 公开机构 公开单位 发布者 释出机构 释出单位"),
     ("publisher", 1, "信息来源 来源 文章来源 稿件来源 来源单位"),
     ("doc_no", 0, "文号 发文字号 文件编号 发文号 文件字号 发文编号"),
     ("title", 0, "标题 名称 文件名称 信息名称 文章标题 题名 文件标题"),

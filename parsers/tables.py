@@ -303,8 +303,8 @@ def _place(stack: list[_Level], label: str, lvl: int | None) -> None:
             stack.pop()
         stack.append(_Level(lvl, label, False))
     elif label.startswith("其中"):
-        while stack and stack[-1].in_qizhong:
-            stack.pop()
+        if stack and stack[-1].label.startswith("其中"):
+            stack.pop()  # a second 其中 row: sibling of the first
         stack.append(_Level(stack[-1].depth + 1 if stack else 1, label, True))
     elif stack and stack[-1].in_qizhong:
         depth = stack.pop().depth
