@@ -32,7 +32,7 @@ __all__ = ["build_view", "inspect_page", "render_text", "report_to_dict"]
 
 MAX_WIDTH = 118  # terminal columns a grid may use
 LABEL_WIDTH = 46
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")  # never let page text drive the terminal
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")  # never let page text drive the terminal
 
 
 def _plain(obj: Any) -> Any:
