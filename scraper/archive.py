@@ -130,6 +130,7 @@ class Capture:
     sha256: str
     fetched_at: datetime
     captured_at: datetime | None = None
+    reason_phrase: str = ""
     source: str = "cli"
     attachment: bool = False
     note: str | None = None
@@ -358,6 +359,8 @@ class Archive:
                 fh.write(data)
                 fh.flush()
                 os.fsync(fh.fileno())
+            if committed == 0:
+                _fsync_dir(self.root)  # a new file's directory entry must survive a crash too
         except OSError as exc:
             raise ArchiveError(f"cannot write WARC: {exc}", location=str(path)) from exc
         return name, committed, response_length, committed + len(data)
@@ -432,7 +435,7 @@ def _warc_bytes(capture: Capture) -> tuple[bytes, int]:
     writer = WARCWriter(buffer, gzip=True)
     date = (capture.captured_at or capture.fetched_at).astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
     headers = [(k, v) for k, v in capture.headers if k.lower() not in DROP_HEADERS]
-    status_line = f"{capture.status} {_phrase(capture.status)}"
+    status_line = f"{capture.status} {capture.reason_phrase or _phrase(capture.status)}"
     http_headers = StatusAndHeaders(status_line, headers, protocol=capture.http_version or "HTTP/1.1")
     warc_headers = {"WARC-Date": date, **dict(capture.extra_warc_headers)}
     response = writer.create_warc_record(
@@ -452,6 +455,14 @@ def _warc_bytes(capture: Capture) -> tuple[bytes, int]:
     )  # fmt: skip
     writer.write_record(request)
     return buffer.getvalue(), response_length
+
+
+def _fsync_dir(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
 
 
 def _phrase(status: int) -> str:

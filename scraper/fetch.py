@@ -66,6 +66,7 @@ DEFAULT_MAX_DECOMPRESSED_BYTES = 200 * 1024 * 1024
 DEFAULT_RETRY_STATUSES = frozenset({408, 429, 500, 502, 503, 504, 520, 521, 522, 523, 524})
 REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
 ROBOTS_MAX_BYTES = 512 * 1024
+MAX_CRAWL_DELAY_S = 60.0  # a robots.txt Crawl-delay above this is capped, not obeyed literally
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,6 +111,7 @@ class FetchResult:
     elapsed_s: float
     attempts: int
     redirects: tuple[str, ...] = ()
+    reason_phrase: str = ""
 
     @property
     def sha256(self) -> str:
@@ -370,12 +372,21 @@ class Fetcher:
             if origin not in self._robots:
                 self._robots[origin] = await self._load_robots(origin)
         rules = self._robots[origin]
+        if not isinstance(rules, FetchError):
+            self._apply_crawl_delay(parts.hostname or "", rules)
         if isinstance(rules, FetchError):
             raise FetchBlocked(
                 f"robots.txt unavailable ({rules.message}); not fetching", url=url, reason="robots"
             )
         if not rules.can_fetch(url, self.config.robots_agent):
             raise FetchBlocked("disallowed by robots.txt", url=url, reason="robots")
+
+    def _apply_crawl_delay(self, host: str, rules: Protego) -> None:
+        """A site's ``Crawl-delay`` can only slow us down (capped), never speed us up."""
+        asked = rules.crawl_delay(self.config.robots_agent)
+        if asked:
+            gate = self._gate(host)
+            gate.delay_s = max(gate.delay_s, min(float(asked), MAX_CRAWL_DELAY_S))
 
     async def _load_robots(self, origin: str) -> Protego | FetchError:
         """RFC 9309: 4xx means no rules; 5xx or unreachable means assume disallow-all."""
@@ -497,6 +508,7 @@ def _result(url: str, response: httpx.Response, body: bytes, began: float) -> Fe
         fetched_at=datetime.now(UTC),
         elapsed_s=time.monotonic() - began,
         attempts=1,
+        reason_phrase=response.reason_phrase,
     )
 
 

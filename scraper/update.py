@@ -360,6 +360,7 @@ def _capture(result: FetchResult, *, source: str, attachment: bool, **extra: Any
         body=result.body,
         sha256=result.sha256,
         fetched_at=result.fetched_at,
+        reason_phrase=result.reason_phrase,
         source=source,
         attachment=attachment,
         note=extra.pop("note", note),

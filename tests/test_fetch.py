@@ -328,3 +328,18 @@ def test_failure_after_redirect_names_the_hop(server, tmp_path) -> None:
     assert (
         row.url == server.url("/moved") and row.reason == f"after redirect to {server.url('/gone')}: HTTP 404"
     )
+
+
+def test_robots_crawl_delay_slows_us_down(server) -> None:
+    server.add("/robots.txt", Reply(body=b"User-agent: *\nCrawl-delay: 0.3\n", content_type="text/plain"))
+    server.add("/1", Reply(body=PAGE))
+    server.add("/2", Reply(body=PAGE))
+
+    async def go() -> None:
+        async with Fetcher(FAST) as fetcher:
+            await fetcher.fetch(server.url("/1"))
+            await fetcher.fetch(server.url("/2"))
+
+    started = time.monotonic()
+    asyncio.run(go())
+    assert time.monotonic() - started >= 0.3
