@@ -147,7 +147,7 @@ class T2Reader:
         label_cell = cells[head_at][0]
         self.label_col = label_cell.origin[1]
         first = label_cell.origin[1] + label_cell.colspan
-        heads = [(c, t) for c, t in cells[head_at + 1 :]]
+        heads = cells[head_at + 1 :]
         if self.prefix is None:
             self._guess_block_from_headers([t for _, t in heads])
         cols = self._match_cols([t for _, t in heads])
@@ -178,13 +178,10 @@ class T2Reader:
         label_cell = None
         for cell in row[self.label_col :]:
             t = compact(cell.text)
-            if not t:
+            if not t or _block_prefix(t):
                 continue
-            if is_value_cell(t) or _block_prefix(t):
-                if _block_prefix(t):
-                    continue
-                break
-            label_cell = cell
+            if not is_value_cell(t):
+                label_cell = cell
             break
         if label_cell is None:
             if any(is_value_cell(c.text) for c in row if not c.spanned):
