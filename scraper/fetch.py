@@ -289,7 +289,7 @@ class Fetcher:
                     if failed.retry:
                         err.message = f"{err.message} (gave up after {attempt} attempts)"
                     err.args = (err.message,)
-                    raise err from failed.error.__cause__
+                    raise err from failed.__cause__
                 wait = failed.wait_s if failed.wait_s is not None else self._backoff(attempt)
                 if failed.wait_s is not None:
                     gate.hold_off(wait)
@@ -389,11 +389,14 @@ class Fetcher:
             gate.delay_s = max(gate.delay_s, min(float(asked), MAX_CRAWL_DELAY_S))
 
     async def _load_robots(self, origin: str) -> Protego | FetchError:
-        """RFC 9309: 4xx means no rules; 5xx or unreachable means assume disallow-all."""
+        """RFC 9309: 4xx means no rules; 5xx or unreachable means assume disallow-all.
+
+        429 counts as unavailable, not as "no rules": a site that is rate-limiting us must not
+        get more traffic because of it."""
         try:
             result = await self.fetch(f"{origin}/robots.txt", robots=False, max_bytes=ROBOTS_MAX_BYTES)
         except FetchStatusError as exc:
-            if 400 <= exc.status < 500:
+            if 400 <= exc.status < 500 and exc.status != 429:
                 return Protego.parse("")
             return exc
         except FetchError as exc:
