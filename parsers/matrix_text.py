@@ -53,6 +53,7 @@ class _Row:
     label: str
     path: tuple[str, ...]
     values: list[str] = field(default_factory=list)
+    groups: list[int] = field(default_factory=list)  # how many numbers each line gave
 
 
 @dataclass
@@ -70,6 +71,7 @@ class _Table:
     started: bool = False  # 表三: a numbered row (一、…) has been seen
     # 表四
     numbers: list[str] = field(default_factory=list)
+    groups: list[int] = field(default_factory=list)
 
 
 def _is_t4_start(key: str) -> bool:
@@ -95,6 +97,22 @@ def _continues(t: _Table, label: str) -> bool:
     row.label = joined
     row.path = (*row.path[:-1], joined)
     return True
+
+
+def _fit(values: list[str], groups: list[int], n: int) -> tuple[list[str] | None, list[str]]:
+    """The ``n`` numbers of a row, and any extra: exactly ``n``; or more, when whole leading
+    lines give exactly ``n`` (a page number or stray figure came after the row). Else None."""
+    if len(values) == n:
+        return values, []
+    if len(values) > n:
+        total = 0
+        for g in groups:
+            total += g
+            if total == n:
+                return values[:n], values[n:]
+            if total > n:
+                break
+    return None, []
 
 
 class _TextReader:
@@ -173,6 +191,7 @@ class _TextReader:
             return
         if t.kind == "t4":
             t.numbers.extend(values)
+            t.groups.append(len(values))
             return
         if t.kind == "t2" and t.in_header:
             t.in_header = False
@@ -180,6 +199,7 @@ class _TextReader:
             self.warnings.append(f"numbers before any row label in a text table: {' '.join(values)} (ignored)")
             return
         t.rows[-1].values.extend(values)
+        t.rows[-1].groups.append(len(values))
 
     # -- 表三 -------------------------------------------------------------------------------------
     def _t3_label(self, t: _Table, label: str, key: str) -> None:
@@ -223,13 +243,16 @@ class _TextReader:
             if n == 0 and row.spec.row_id in parents:
                 continue  # 2021 （六）其他处理: a group label (printed before, after or amid its rows)
             row_no += 1
-            if n != len(cols):
+            placed, extra = _fit(row.values, row.groups, len(cols))
+            if placed is None:
                 self.warnings.append(
                     f"表三 (text) row {row.label}: {n} numbers for {len(cols)} columns, not placed"
                     + (f" ({' '.join(row.values)})" if n else "")
                 )
                 continue
-            for (path, col), text in zip(cols, row.values):
+            if extra:
+                self.warnings.append(f"表三 (text) row {row.label}: extra numbers after the row ignored ({' '.join(extra)})")
+            for (path, col), text in zip(cols, placed):
                 cell = cat.cells.get((row.spec.row_id, col.col_id))
                 if cell is None:
                     self.warnings.append(f"no indicator for 表三 {row.label} × {path}")
@@ -239,14 +262,17 @@ class _TextReader:
 
     # -- 表四 -------------------------------------------------------------------------------------
     def _emit_t4(self, t: _Table) -> None:
-        if len(t.numbers) != len(T4_COLUMNS):
+        placed, extra = _fit(t.numbers, t.groups, len(T4_COLUMNS))
+        if placed is None:
             self.warnings.append(
                 f"表四 (text): {len(t.numbers)} numbers for {len(T4_COLUMNS)} columns, not placed"
                 + (f" ({' '.join(t.numbers)})" if t.numbers else "")
             )
             return
+        if extra:
+            self.warnings.append(f"表四 (text): extra numbers after the row ignored ({' '.join(extra)})")
         cat = catalogue()
-        for (path, cid), text in zip(T4_COLUMNS, t.numbers):
+        for (path, cid), text in zip(T4_COLUMNS, placed):
             cell = cat.cells.get(("t4.cases", cid))
             self.facts.append(make_fact(table_no=t.table_no, title=None, row_no=1, row_path=(), label="", column=path,
                                         text=text, unit=cell[1] if cell else "件", indicator_id=cell[0] if cell else None))
@@ -313,10 +339,13 @@ class _TextReader:
                     self.warnings.append(f"表二 (text) row {row.label}: columns unknown, {len(row.values)} numbers not placed")
                     continue
                 cols = [(c.label, c) for c in by_era[fits[0]]]
-            if len(row.values) != len(cols):
+            placed, extra = _fit(row.values, row.groups, len(cols))
+            if placed is None:
                 self.warnings.append(f"表二 (text) row {row.label}: {len(row.values)} numbers for {len(cols)} columns, not placed")
                 continue
-            for (printed, col), text in zip(cols, row.values):
+            if extra:
+                self.warnings.append(f"表二 (text) row {row.label}: extra numbers after the row ignored ({' '.join(extra)})")
+            for (printed, col), text in zip(cols, placed):
                 cell = cat.cells.get((row.spec.row_id, col.col_id)) if row.spec and col else None
                 if cell is None:
                     self.warnings.append(f"no indicator for 表二 {row.label} × {printed}")

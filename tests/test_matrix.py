@@ -714,3 +714,13 @@ def test_t3_other_processing_printed_as_its_own_row():
     blank[20] = [""] * 7
     facts, warns = read(t3_html("2019", blank))
     assert got(facts) == expected_t3("2019", blank)
+
+
+def test_text_stray_number_after_a_complete_row():
+    lines = ["行政复议 行政诉讼", "结果维持", "0 0 0 0 0 0 0 0 0 0 0 0 0 0 1", "7"]
+    facts, warns = read_matrix_text(lines, first_table_no=3)
+    assert [f.value.raw for f in facts][-1] == "1" and len(facts) == 15 and facts[0].table_no == 3
+    assert warns == ["表四 (text): extra numbers after the row ignored (7)"]
+    lines = ["一、本年新收政府信息公开申请数量", "3", "0", "0 0 0 0", "3 9"]  # 3 + 9 on one line: not separable
+    facts, warns = read_matrix_text(lines)
+    assert facts == [] and "8 numbers for 7 columns" in warns[0]
