@@ -20,7 +20,9 @@ from .values import NA_MARKS, UNITS, is_value_text, parse_value
 
 __all__ = ["Layout", "RawRow", "find_layout", "grid_rows", "is_era1_grid", "rows_to_facts", "text_rows"]
 
-_LABEL_HEADERS = frozenset({"统计指标", "指标名称", "指标", "项目", "统计项目", "指标项目", "项目名称", "内容"})
+_LABEL_HEADERS = frozenset(
+    {"统计指标", "指标名称", "指标", "项目", "统计项目", "指标项目", "项目名称", "内容", "统计内容", "统计项", "统计类别", "类别", "事项", "名称", "统计事项"}
+)
 _UNIT_HEADERS = frozenset({"单位", "计量单位", "计算单位"})
 _CODE_HEADERS = frozenset({"代码", "序号", "编号", "行次", "栏次"})
 _VALUE_HEADER_HINT = re.compile(r"(统计数|数量|数值|本期|累计|本年|年度|历年|合计|总计|统计|\d{4}年)")
@@ -41,9 +43,13 @@ class RawRow:
 
 @dataclass(slots=True)
 class Layout:
-    """Which grid columns hold what (found from the header row, reused by continuations)."""
+    """Which grid columns hold what (found from the header row, reused by continuations).
 
-    label_col: int
+    ``label_cols`` may be several columns: Word exports often put the section label in a
+    rowspan cell on the left and the row labels beside it, under one ``指标名称`` header with
+    colspan=2."""
+
+    label_cols: list[int]
     unit_col: int | None
     code_col: int | None
     value_cols: list[int]
@@ -59,25 +65,23 @@ def find_layout(grid: list[list[GridCell]]) -> tuple[Layout, int] | None:
     """Find the header row (统计指标 | 单位 | 统计数 …) and return the layout + its row index."""
     for r, row in enumerate(grid[:6]):
         keys = [_cell_key(c) for c in row]
-        label_col = next((i for i, k in enumerate(keys) if k in _LABEL_HEADERS), None)
-        if label_col is None:
+        first = next((i for i, k in enumerate(keys) if k in _LABEL_HEADERS), None)
+        if first is None:
             continue
+        label_cols = [i for i in range(first, len(row)) if row[i].origin == row[first].origin]
+        taken = set(label_cols)
         unit_col = next((i for i, k in enumerate(keys) if k in _UNIT_HEADERS), None)
         code_col = next((i for i, k in enumerate(keys) if k in _CODE_HEADERS), None)
-        value_cols = [
-            i
-            for i, k in enumerate(keys)
-            if i not in (label_col, unit_col, code_col) and k and not row[i].spanned or (
-                i not in (label_col, unit_col, code_col) and k and _VALUE_HEADER_HINT.search(k)
-                and row[i].origin[1] == i
-            )
-        ]
-        value_cols = sorted({i for i in value_cols if i > label_col and keys[i] != keys[label_col]})
+        taken |= {unit_col, code_col}
+        value_cols = sorted(
+            i for i, k in enumerate(keys)
+            if i not in taken and i > label_cols[-1] and k and (row[i].origin[1] == i or not row[i].spanned)
+        )
         if not value_cols:
             continue
         headers = {i: _header_path(grid, r, i) for i in value_cols}
         texts = frozenset(k for k in keys if k)
-        return Layout(label_col, unit_col, code_col, value_cols, headers, texts), r
+        return Layout(label_cols, unit_col, code_col, value_cols, headers, texts), r
     return None
 
 
@@ -118,7 +122,23 @@ def _infer_layout(grid: list[list[GridCell]]) -> Layout | None:
     value_cols = [i for i in range(label_col + 1, width) if i != unit_col and num_votes[i]]
     if not value_cols:
         return None
-    return Layout(label_col, unit_col, None, value_cols)
+    return Layout([label_col], unit_col, None, value_cols)
+
+
+def _label_cells(row: list[GridCell], cols: list[int]) -> list[GridCell]:
+    """The row's label cells, left to right, once each; cells spanned down from an earlier
+    row were read there and are skipped."""
+    out: list[GridCell] = []
+    seen: set[tuple[int, int]] = set()
+    for i in cols:
+        if i >= len(row):
+            break
+        c = row[i]
+        if c.origin in seen or c.origin[0] != c.row or not compact(c.text):
+            continue
+        seen.add(c.origin)
+        out.append(c)
+    return out
 
 
 def is_era1_grid(grid: list[list[GridCell]], cat: Era1Catalogue) -> bool:
@@ -161,10 +181,11 @@ def grid_rows(grid: list[list[GridCell]], layout: Layout | None) -> tuple[list[R
             continue  # 甲 | 乙 | 丙 | 1 | 2 convention row
         if len(set(nonempty)) == 1 and _TITLE.search(nonempty[0]):
             continue
-        if layout.label_col >= len(row):
-            continue
-        label_cell = row[layout.label_col]
-        label = label_cell.text
+        labels = _label_cells(row, layout.label_cols)
+        for head in labels[:-1]:
+            rows.append(RawRow(head.text, "", ()))  # a section label spanning rows on the left
+        label = labels[-1].text if labels else ""
+        origins = {c.origin for c in labels}
         unit = row[layout.unit_col].text if layout.unit_col is not None and layout.unit_col < len(row) else ""
         code = row[layout.code_col].text if layout.code_col is not None and layout.code_col < len(row) else ""
         values: list[tuple[str | None, str]] = []
@@ -173,10 +194,8 @@ def grid_rows(grid: list[list[GridCell]], layout: Layout | None) -> tuple[list[R
                 values.append((layout.headers.get(i) if multi else None, ""))
                 continue
             c = row[i]
-            text = "" if (c.spanned and c.origin[1] != i) or c.origin == label_cell.origin else c.text
-            if c.spanned and c.origin[0] != c.row:
-                text = ""  # a value spanning rows is counted once, in its first row
-            values.append((layout.headers.get(i) if multi else None, text))
+            covered = (c.spanned and c.origin[1] != i) or c.origin in origins or c.origin[0] != c.row
+            values.append((layout.headers.get(i) if multi else None, "" if covered else c.text))
         if not compact(label) and all(not compact(v) for _, v in values):
             continue
         rows.append(RawRow(label, normalize_space(unit), tuple(values), normalize_space(code)))

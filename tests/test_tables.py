@@ -133,3 +133,31 @@ def test_aggregated_form_reads_each_value_column() -> None:
         ("区政府统计数", 4.0), ("区直单位统计数", 10.0), ("乡镇街道统计数", 2.0)
     ]
     assert {f.indicator_id for f in facts} == {"requests.received"}
+
+
+TWO_LABEL_COLUMNS = """
+<table border=1>
+<tr><td colspan=2>指标名称</td><td>计量单位</td><td>数量</td></tr>
+<tr><td rowspan=3>一、主动公开情况</td><td>（一）主动公开政府信息数</td><td>条</td><td>2015</td></tr>
+<tr><td>其中：主动公开规范性文件数</td><td>条</td><td>12</td></tr>
+<tr><td>制发规范性文件总数</td><td>件</td><td>12</td></tr>
+<tr><td rowspan=2>三、依申请公开情况</td><td>（一）收到申请数</td><td>件</td><td>7</td></tr>
+<tr><td>1.当面申请数</td><td>件</td><td>3</td></tr>
+<tr><td colspan=2>四、行政复议数量</td><td>件</td><td>1</td></tr>
+</table>
+"""
+
+
+def test_section_label_in_a_rowspan_column_on_the_left() -> None:
+    rows, _ = grid_rows(build_grid(LexborHTMLParser(TWO_LABEL_COLUMNS).css_first("table")), None)
+    facts, warnings = rows_to_facts(rows, era1_catalogue(), table_no=1, title=None)
+    assert warnings == []
+    assert [(f.indicator_id, f.value.number) for f in facts] == [
+        ("proactive.total", 2015.0),
+        ("proactive.total.normative_docs", 12.0),
+        ("proactive.normative_docs_issued", 12.0),
+        ("requests.received", 7.0),
+        ("requests.received.in_person", 3.0),
+        ("review.total", 1.0),
+    ]
+    assert facts[1].row_path == ("一、主动公开情况", "（一）主动公开政府信息数", "其中：主动公开规范性文件数")
