@@ -230,13 +230,14 @@ def _conflict_rows(rep: pd.DataFrame, wide: pd.DataFrame, winner: str, loser: st
     k, d = rep.loc[winner], rep.loc[loser]
     head = (k["region"], k["publisher"], None if _isna(k["report_year"]) else int(k["report_year"]),
             winner, k["source"], loser, d["source"], reason)
-    rows = []
-    for col in wide.columns:
-        a, b = wide.at[winner, col], wide.at[loser, col]
-        a = None if _isna(a) else float(a)
-        b = None if _isna(b) else float(b)
-        if a != b:
-            rows.append((*head, col, a, b))
+    import numpy as np
+
+    a, b = wide.loc[winner].to_numpy(dtype="float64"), wide.loc[loser].to_numpy(dtype="float64")
+    differs = ~((a == b) | (np.isnan(a) & np.isnan(b)))
+    rows = [
+        (*head, col, None if np.isnan(x) else float(x), None if np.isnan(y) else float(y))
+        for col, x, y in zip(wide.columns[differs], a[differs], b[differs])
+    ]
     return rows or [(*head, None, None, None)]
 
 
