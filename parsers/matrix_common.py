@@ -452,7 +452,9 @@ def row_texts(row: list[GridCell], slots: Sequence[Slot], first: int, start: int
               where: str) -> list[str]:
     """Value texts of one row for ``slots``. Rows whose label ends where the header says go by
     header position; rows whose label is narrower or wider than the header's label columns go
-    by cell order when their cell count fits (or when a value sits in the label columns)."""
+    by cell order when their cell count fits the header exactly; otherwise a wider label keeps
+    header positions (what it covers is blank) and a narrower one with values in the label
+    columns is read in order (with a warning)."""
     if start == first:
         return place_values(row, slots, first, warn, where)
     after = [cell for cell in row[start:] if not cell.spanned]
@@ -463,5 +465,10 @@ def row_texts(row: list[GridCell], slots: Sequence[Slot], first: int, start: int
         is_value_cell(cell.text) for cell in row[start:first] if not cell.spanned
     ):
         return place_values(row, slots, first, warn, where)
+    if start > first:
+        # the label cell is wider than the header's label columns: what it covers is lost,
+        # the cells after it still sit under their headers
+        warn.append(f"label covers value columns in {where}: those positions are blank")
+        return place_values(row, slots, start, warn, where)
     warn.append(f"row cells do not line up with the header in {where}: read in order")
     return positional_values(row, len(slots), start, warn, where)

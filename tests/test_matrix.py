@@ -724,3 +724,11 @@ def test_text_stray_number_after_a_complete_row():
     lines = ["一、本年新收政府信息公开申请数量", "3", "0", "0 0 0 0", "3 9"]  # 3 + 9 on one line: not separable
     facts, warns = read_matrix_text(lines)
     assert facts == [] and "8 numbers for 7 columns" in warns[0]
+
+
+def test_t2_label_covering_a_value_column_keeps_header_positions():
+    html = ("<table border=1><tr><td colspan=4>第二十条第（一）项</td></tr><tr><td>信息内容</td><td>本年制发件数</td>"
+            "<td>本年废止件数</td><td>现行有效件数</td></tr><tr><td colspan=2>规章</td><td>2</td><td>3</td></tr></table>")
+    facts, warns = read(html, table_no=1)
+    assert [(f.column, f.value.raw) for f in facts] == [("本年制发件数", ""), ("本年废止件数", "2"), ("现行有效件数", "3")]
+    assert len(warns) == 1 and "label covers value columns" in warns[0]
