@@ -92,10 +92,24 @@ _SENTENCE_END = re.compile(r"[。；！？]")
 _SHORT = 120
 
 
+#: Words at least one of which every chrome pattern needs: a cheap test that rules out most text.
+_CHROME_HINT = re.compile(
+    _tc(
+        "位置|首页|主页|检索|搜索|关键|打印|关闭|返回|分享|收藏|保存|纠错|下载|视力|字体|字号|文字|扫|手机|点击|浏览|阅读"
+        "|访问|地图|联系|声明|帮助|关于|导航|无障碍|长者|English|登录|问答|ICP|安备|网警|标识码|主办|承办|协办|技术|维护"
+        "|版权|Copyright|©|\\(c\\)|今天是|相关|推荐|上一篇|下一篇|>|»|＞|›"
+    ),
+    re.IGNORECASE,
+)
+_MAX_CHROME_LINE = 300
+
+
 def is_chrome_line(line: str) -> bool:
     """Whether one text line is site chrome (breadcrumb, search label, footer, print bar …)."""
+    if len(line) > _MAX_CHROME_LINE * 2 or not _CHROME_HINT.search(line):
+        return False
     line = normalize_space(line)
-    if not line:
+    if not line or len(line) > _MAX_CHROME_LINE:
         return False
     short = len(line) <= _SHORT and not _SENTENCE_END.search(line)
     for i, pat in enumerate(_CHROME_ANY):
@@ -166,38 +180,42 @@ def _children(node: LexborNode) -> Iterator[LexborNode]:
 def _measure(root: LexborNode) -> dict[int, _St]:
     """Text statistics for every element under ``root`` (post-order, no recursion)."""
     out: dict[int, _St] = {}
-    stack: list[tuple[LexborNode, bool, bool]] = [(root, False, False)]
+    # flags: 1 = inside a link, 2 = inside a table (numbers and keywords are counted only there)
+    stack: list[tuple[LexborNode, bool, int]] = [(root, False, 0)]
     while stack:
-        node, done, in_link = stack.pop()
+        node, done, flags = stack.pop()
         tag = node.tag
+        if tag == "a":
+            flags |= 1
+        elif tag == "table":
+            flags |= 2
         if not done:
-            stack.append((node, True, in_link))
+            stack.append((node, True, flags))
             if tag not in SKIP_TAGS:
-                link = in_link or tag == "a"
                 for child in _children(node):
                     if child.is_element_node:
-                        stack.append((child, False, link))
+                        stack.append((child, False, flags))
             continue
         st = _St()
         if tag not in SKIP_TAGS:
-            link = in_link or tag == "a"
             for child in _children(node):
                 if child.is_element_node:
                     sub = out.get(child.mem_id)
                     if sub is not None:
                         st.add(sub)
                 elif child.is_text_node:
-                    text = child.text_content or ""
+                    text = child.text_content
                     if not text or text.isspace():
                         continue
                     n_cjk = len(_CJK.findall(text))
-                    if link:
+                    if flags & 1:
                         st.link_cjk += n_cjk
                     else:
                         st.cjk += n_cjk
-                    st.chars += len(normalize_space(text))
-                    st.nums += len(_NUM.findall(text))
-                    st.kw += len(_STAT_KW.findall(text))
+                    st.chars += len(text.strip())
+                    if flags & 2:
+                        st.nums += len(_NUM.findall(text))
+                        st.kw += len(_STAT_KW.findall(text))
         if tag == "tr":
             st.rows += 1
         elif tag == "table" and st.stat_tables == 0 and st.nums >= 6 and st.kw >= 2 and st.rows >= 4:
@@ -347,6 +365,8 @@ def strip_chrome(node: LexborNode) -> int:
             cur.decompose()
             removed += 1
             continue
+        if st.stat_tables and cur.tag == "table" and st.stat_tables == 1 and st.rows >= 4:
+            continue  # a statistics table: nothing inside it is chrome
         kids = list(_children(cur))
         kids.reverse()
         stack.extend(kids)
@@ -378,7 +398,7 @@ def _is_chrome_block(el: LexborNode, st: _St) -> bool:
     ident = attrs.get("id")
     if (ident and _CHROME_NAME.match(ident)) or (cls and any(_CHROME_NAME.match(c) for c in cls.split())):
         return True
-    if st.nodes <= 300 and st.chars <= 400 and st.chars:
+    if st.nodes <= 300 and st.chars <= 400 and st.chars and _CHROME_HINT.search(el.text(deep=True)):
         lines = list(iter_segments(el))
         if lines and all(is_chrome_line(line) for line in lines):
             return True

@@ -116,6 +116,8 @@ def is_spam_line(line: str) -> int:
     40 % of them lexicon terms (the seed's tail: 30 brand tokens). A lone short line counts
     when it holds a strong term plus another hit (``免费菠萝视频app下载``).
     """
+    if not _LEX_HINT.search(line):
+        return 0
     line = normalize_space(line)
     if not line or _SENTENCE.search(line):
         return 0
@@ -300,6 +302,8 @@ class _Ev:
     chars: int = 0
     hits: int = 0  # strong lexicon hits in all text
     n_iframe: int = 0
+    n_media: int = 0  # img / table / input / embed / object elements
+    n_salad: int = 0  # empty salad tags with random ids (S12)
 
     def add(self, o: _Ev) -> None:
         self.n_a += o.n_a
@@ -312,6 +316,8 @@ class _Ev:
         self.chars += o.chars
         self.hits += o.hits
         self.n_iframe += o.n_iframe
+        self.n_media += o.n_media
+        self.n_salad += o.n_salad
 
     @property
     def plain_chars(self) -> int:
@@ -366,6 +372,14 @@ def _anchor_ev(a: LexborNode) -> _Ev:
     return ev
 
 
+_MEDIA = frozenset(("img", "table", "input", "iframe", "frame", "embed", "object", "video", "audio", "svg"))
+#: Characters one of which every strong lexicon term or ``X娱乐`` brand contains.
+_LEX_HINT = re.compile(
+    r"[娱彩赌博菠虎注返投盘赔比竞足果辰鱼必云雷威皇码私挂视贷游胡讯艺乐玩金]|b体|大发|半岛|华体会|bet|pg|jbo|av",
+    re.IGNORECASE,
+)
+
+
 def _measure(root: LexborNode) -> dict[int, _Ev]:
     """Evidence for every element under ``root`` (post-order, iterative)."""
     out: dict[int, _Ev] = {}
@@ -385,8 +399,10 @@ def _measure(root: LexborNode) -> dict[int, _Ev]:
                     stack.append((child, False))
             continue
         ev = _Ev()
-        if tag == "iframe":
-            ev.n_iframe = 1
+        if tag in _MEDIA:
+            ev.n_media = 1
+            if tag in ("iframe", "frame"):
+                ev.n_iframe = 1
         if tag not in _SKIP_TEXT:
             for child in _children(node):
                 if child.is_element_node:
@@ -394,10 +410,15 @@ def _measure(root: LexborNode) -> dict[int, _Ev]:
                     if sub is not None:
                         ev.add(sub)
                 elif child.is_text_node:
-                    text = child.text_content or ""
-                    if text.strip():
-                        ev.chars += len(normalize_space(text))
-                        ev.hits += _text_hits(text)
+                    text = child.text_content
+                    if text and not text.isspace():
+                        ev.chars += len(text.strip())
+                        if _LEX_HINT.search(text):
+                            ev.hits += _text_hits(text)
+        if tag in _SALAD_TAGS and ev.chars == 0 and ev.n_a == 0 and ev.n_media == 0:
+            ident = node.attributes.get("id")
+            if ident and _RANDOM_ID.match(ident):
+                ev.n_salad += 1
         out[node.mem_id] = ev
     return out
 
@@ -598,7 +619,8 @@ def _js_wrapped_runs(tree: LexborHTMLParser, col: _Collector) -> None:
 
 
 def _salad(tree: LexborHTMLParser, col: _Collector, ev_map: dict[int, _Ev]) -> None:
-    """S12 / L10: empty elements with random ids (``<wbr id="cxndz">``, ``<big id="abcd-efgh">``)."""
+    """S12 / L10: empty elements with random ids (``<wbr id="cxndz">``, ``<big id="abcd-efgh">``).
+    Descends only where the measurement saw such tags, and never into a victim."""
     root = tree.body
     if root is None:
         return
@@ -609,12 +631,12 @@ def _salad(tree: LexborHTMLParser, col: _Collector, ev_map: dict[int, _Ev]) -> N
         for child in _children(node):
             if not child.is_element_node:
                 continue
-            tag = child.tag
-            if tag in _SALAD_TAGS:
+            sub = ev_map.get(child.mem_id)
+            if sub is None or not sub.n_salad:
+                continue
+            if child.tag in _SALAD_TAGS and sub.chars == 0 and sub.n_a == 0 and sub.n_media == 0:
                 ident = child.attributes.get("id")
-                sub = ev_map.get(child.mem_id)
-                if ident and _RANDOM_ID.match(ident) and (sub is None or sub.chars == 0) \
-                        and child.css_first("img, table, input, iframe") is None:
+                if ident and _RANDOM_ID.match(ident):
                     victims.append(child)
                     continue
             stack.append(child)
@@ -657,6 +679,11 @@ def _walk_blocks(tree: LexborHTMLParser, col: _Collector) -> dict[int, _Ev]:
                 continue
         if tag in _SKIP_TEXT:
             continue
+        if ev is not None and ev.n_a == 0 and ev.hits == 0 and ev.n_iframe == 0 and tag != "marquee":
+            # nothing to convict below: no links, no lexicon, no frames (footer marks still count)
+            if not after_footer and _FOOTER_MARK.search(node.text(deep=True)):
+                after_footer = True
+            continue
         kids = list(_children(node))
         if ev is not None and ev.n_a >= 3:
             kids = _farm_runs(kids, ev_map, col, after_footer)
@@ -690,8 +717,13 @@ def _judge(col: _Collector, node: LexborNode, tag: str, ev: _Ev, hid_classes: fr
             return [how, *signals], ev.n_a
         return None
     if ev.n_a >= 3:
-        relaxed = after_footer or (bool(col.tail_sigs) and col.position([node], False) == "after_html")
-        signals = _is_farm(ev, relaxed)
+        signals = _is_farm(ev, after_footer)
+        if signals is None and not after_footer and col.tail_sigs:
+            # the relaxed rule for content stacked after </html>; positions are costly, so
+            # they are computed only for blocks that the relaxed rule would convict
+            signals = _is_farm(ev, True)
+            if signals is not None and col.position([node], False) != "after_html":
+                signals = None
         if signals is not None:
             return ["link_farm", *signals], ev.n_a
     if tag not in _INLINE and 0 < ev.chars <= 400 and ev.hits and ev.n_a == 0:
