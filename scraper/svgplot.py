@@ -109,7 +109,7 @@ def line_chart(series: Mapping[str, Sequence[tuple[int, float]]], *, title: str,
 
 
 def distribution(values: Sequence[tuple[str, float]], *, title: str, x_label: str = "",
-                 width: int = 820, height: int = 340, bins: int = 12) -> str:
+                 width: int = 820, height: int = 340) -> str:
     """Histogram of the values, and one dot per region on a strip beneath it."""
     if not values:
         return _empty(width, height, title, "no values to plot")
@@ -118,6 +118,7 @@ def distribution(values: Sequence[tuple[str, float]], *, title: str, x_label: st
     nums = [v for _, v in values]
     xt = nice_ticks(min(0.0, min(nums)), max(nums), 6)
     x0, x1 = xt[0], xt[-1]
+    bins = 2 * (len(xt) - 1)  # two bins per tick interval: bin edges fall on round numbers
     width_bin = (x1 - x0) / bins or 1.0
     counts = [0] * bins
     for v in nums:
@@ -150,10 +151,12 @@ def distribution(values: Sequence[tuple[str, float]], *, title: str, x_label: st
     strip = base + 44
     body.append(f'<text x="{left - 6}" y="{strip + 4}" text-anchor="end" fill="#444">regions</text>')
     body.append(f'<line x1="{left}" x2="{left + pw}" y1="{strip}" y2="{strip}" stroke="#ccc"/>')
+    opacity = max(0.15, min(0.75, 40 / len(values)))  # many regions: lighter dots show density
     body.append('<g class="dots">')
     for i, (name, v) in enumerate(values):
         jitter = ((i * 7) % 11 - 5) * 2.2  # deterministic spread so equal values stay visible
-        body.append(f'<circle cx="{px(v):.1f}" cy="{strip + jitter:.1f}" r="4" fill="#e45756" fill-opacity="0.7">'
+        body.append(f'<circle cx="{px(v):.1f}" cy="{strip + jitter:.1f}" r="4" fill="#e45756" '
+                    f'fill-opacity="{opacity:.2f}">'
                     f"<title>{escape(name)}: {_fmt(v)}</title></circle>")
     body.append("</g>")
     if x_label:
