@@ -32,7 +32,7 @@ __all__ = ["read_matrix_text"]
 _T2_ITEM = re.compile(r"第二十条第?（?([一二三四五六七八九十]+)）?项?")
 _CN = {"一": 1, "五": 5, "六": 6, "八": 8, "九": 9}
 _T3_HEAD = ("申请人情况", "自然人", "法人或其他组织", "商业企业", "科研机构", "社会公益组织", "法律服务机构", "勾稽")
-_T4_CHARS = set("行政复议诉讼结果维持纠正其他尚未审结总计经直接起后情况数量件合")
+_T4_CHARS = set("行政复议诉讼结果维持纠正其他尚未审结总计经直接起后情况数量件合单位（）表四")
 _T4_START = ("结果维持", "结果纠正", "尚未审结", "未经复议", "复议后起诉")
 _SECTION = re.compile(r"^[一二三四五六七八九十]+、")
 
@@ -236,6 +236,9 @@ class _TextReader:
     def _emit_t3(self, t: _Table) -> None:
         cat = catalogue()
         cols = [(path, next(c for c in cat.cols["T3"] if c.col_id == cid)) for path, cid in T3_COLUMNS]
+        if t.rows and not any(r.values for r in t.rows):
+            self.warnings.append(f"表三 (text): {len(t.rows)} row labels but no numbers")
+            return
         row_no = 0
         parents = {r.spec.parent_id for r in t.rows if r.spec is not None}
         for row in t.rows:
@@ -264,6 +267,8 @@ class _TextReader:
     def _emit_t4(self, t: _Table) -> None:
         placed, extra = _fit(t.numbers, t.groups, len(T4_COLUMNS))
         if placed is None:
+            if not t.numbers:
+                return  # a heading (or a table printed as an image): nothing to place
             self.warnings.append(
                 f"表四 (text): {len(t.numbers)} numbers for {len(T4_COLUMNS)} columns, not placed"
                 + (f" ({' '.join(t.numbers)})" if t.numbers else "")
