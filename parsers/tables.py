@@ -209,16 +209,51 @@ _FOOTER = re.compile(r"(网站地图|联系我们|ICP备|公网安备|网站标�
 _CONTINUATION = re.compile(r"^[（(](?![一二三四五六七八九十\d]{1,3}[）)])")
 
 
+_MARKS = frozenset({"是", "否", "有", "无", "√", "✓", "×"})
+
+
 def _is_label_line(k: str) -> bool:
-    return bool(re.search(r"[\u4e00-\u9fff]", k)) and not is_value_text(k) and k not in _UNIT_SET
+    return (
+        bool(re.search(r"[\u4e00-\u9fff]", k)) and not is_value_text(k) and k not in _UNIT_SET and k not in _MARKS
+    )
+
+
+def _text_header(lines: Sequence[str], start: int) -> tuple[list[str], int]:
+    """Column headers printed one per line after 统计指标 (``单位``, ``统计数`` or
+    ``代码 | 计量单位 | 本期实际 | 本年累计``) and the index of the first row line."""
+    cols: list[str] = []
+    i = start
+    while i < len(lines) and len(cols) < 8:
+        k = compact(lines[i])
+        if not k:
+            i += 1
+            continue
+        if k in _UNIT_HEADERS or k in _CODE_HEADERS or (
+            len(k) <= 12 and _VALUE_HEADER_HINT.search(k) and not _LEVEL_LIKE.match(k) and not is_value_text(k)
+        ):
+            cols.append(k)
+            i += 1
+            continue
+        break
+    if i < len(lines) and compact(lines[i]) == "甲":  # 甲 | 乙 | 丙 | 1 | 2 convention row
+        j = i
+        while j < len(lines) and compact(lines[j]) in _CONVENTION_ROW | {""}:
+            j += 1
+        i = j
+    return cols, i
+
+
+_LEVEL_LIKE = re.compile(r"^(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十\d]+[）)]|\d+[.．、])")
 
 
 def text_rows(lines: Sequence[str]) -> list[RawRow]:
     """Rows of a table flattened into lines, starting after its 统计指标 header (or title).
 
     Each label line opens a row; a following ``（…）`` line without numbering continues the
-    label; then an optional unit word and the value(s). Two NA marks after a label are the
-    unit and value cells of a section row.
+    label; then the row's other cells. When the header lines name several columns (codes,
+    several value columns), cells are placed by position when their count matches; otherwise
+    an optional unit word and the value follow the label (empty cells are lost in text, so
+    nothing is placed by guessing).
     """
     start = None
     for i, line in enumerate(lines):
@@ -229,14 +264,15 @@ def text_rows(lines: Sequence[str]) -> list[RawRow]:
                 break
     if start is None:
         return []
+    cols, start = _text_header(lines, start)
+    skip = _HEADER_LINES | set(cols)
     rows: list[RawRow] = []
     label: list[str] = []
-    unit = ""
-    vals: list[str] = []
+    tokens: list[str] = []
 
     def flush() -> None:
         if label:
-            rows.append(RawRow("".join(label), unit, tuple((None, v) for v in vals) or ((None, ""),)))
+            rows.append(_text_row("".join(label), tokens, cols))
 
     for line in lines[start:]:
         k = compact(line)
@@ -244,25 +280,48 @@ def text_rows(lines: Sequence[str]) -> list[RawRow]:
             continue
         if _FOOTER.search(k):
             break  # the page footer ends the table
-        if k in _HEADER_LINES or (_TITLE.search(k) and len(k) < 40):
+        if k in skip or (_TITLE.search(k) and len(k) < 40):
             continue
         if _is_label_line(k):
-            if label and not vals and not unit and _CONTINUATION.match(k):
+            if label and not tokens and _CONTINUATION.match(k):
                 label.append(k)
                 continue
             flush()
-            label, unit, vals = [k], "", []
+            label, tokens = [k], []
             continue
-        if not label:
-            continue
-        if k in _UNIT_SET and not vals and not unit:
-            unit = k
-        elif k in NA_MARKS and not vals and not unit:
-            unit = k  # section rows print "-" in the unit cell, then "-" in the value cell
-        else:
-            vals.append(normalize_space(line))
+        if label:
+            tokens.append(normalize_space(line))
     flush()
     return rows
+
+
+def _text_row(label: str, tokens: list[str], cols: list[str]) -> RawRow:
+    value_cols = [c for c in cols if c not in _UNIT_HEADERS and c not in _CODE_HEADERS]
+    if len(value_cols) > 1 or any(c in _CODE_HEADERS for c in cols):
+        if len(tokens) == len(cols):
+            unit = code = ""
+            values: list[tuple[str | None, str]] = []
+            for c, t in zip(cols, tokens):
+                if c in _UNIT_HEADERS:
+                    unit = t
+                elif c in _CODE_HEADERS:
+                    code = t
+                else:
+                    values.append((normalize_label(c) if len(value_cols) > 1 else None, t))
+            return RawRow(label, unit, tuple(values), code)
+        if len(value_cols) > 1:
+            return RawRow(label, "", (), "")  # cells lost: cannot tell which column is which
+        if tokens and re.fullmatch(r"\d{2,3}", compact(tokens[0])):
+            tokens = tokens[1:]  # the row code
+    unit = ""
+    vals: list[str] = []
+    for t in tokens:
+        k = compact(t)
+        if not vals and not unit and (k in _UNIT_SET or k in NA_MARKS):
+            unit = k  # section rows print "-" in the unit cell, then "-" in the value cell
+        else:
+            vals.append(t)
+    return RawRow(label, unit, tuple((None, v) for v in vals) or ((None, ""),))
 
 
 # --- rows → facts -----------------------------------------------------------------------------
@@ -298,6 +357,10 @@ def rows_to_facts(
         stack[-1].indicator_id = entry.indicator_id if entry else None
         row_no += 1
         if _is_header_row(row, entry, lvl):
+            continue
+        if entry is None and lvl is None and all(not compact(t) for _, t in row.values):
+            stack.pop()  # a note or signature line under the table, not a row
+            row_no -= 1
             continue
         path = tuple(s.label for s in stack)
         if entry is None:
