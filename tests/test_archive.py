@@ -13,6 +13,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from scraper.archive import Archive, Capture, content_kind
 from scraper.errors import ArchiveError
@@ -181,3 +183,37 @@ def _stored(folder: Path) -> int:
             return int(db.execute("SELECT COUNT(*) FROM captures WHERE warc_file IS NOT NULL").fetchone()[0])
     except sqlite3.Error:
         return 0
+
+
+def test_broken_archive_is_exit_3(tmp_path, capsys) -> None:
+    from scraper.cli_fetch import main
+
+    with Archive(tmp_path) as archive:
+        archive.store(capture("http://a.gov.cn/1", b"<html>one</html>"))
+    next(tmp_path.glob("*.warc.gz")).unlink()
+    assert main(["fetch", "http://127.0.0.1:9/x", "--archive", str(tmp_path), "--allow-private"]) == 3
+    assert "catalogued WARC file xxgk-00000.warc.gz is missing" in capsys.readouterr().err
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    ops=st.lists(st.tuples(st.integers(0, 3), st.binary(min_size=0, max_size=300)), min_size=1, max_size=8),
+    tear=st.floats(0, 1),
+)
+def test_any_store_sequence_then_torn_tail_reads_back_latest(tmp_path_factory, ops, tear) -> None:
+    """Whatever was stored, and however the last write was cut, reading back gives the latest
+    committed body per URL and warcio accepts the files."""
+    root = tmp_path_factory.mktemp("prop")
+    latest: dict[str, bytes] = {}
+    with Archive(root, warc_max_bytes=2000) as archive:
+        for n, raw in ops:
+            url, body = f"http://a.gov.cn/{n}", b"<html>" + raw
+            archive.store(capture(url, body))
+            latest[url] = body
+    files = sorted(root.glob("*.warc.gz"))
+    with open(files[-1], "ab") as fh:  # a torn record after the last committed one
+        fh.write(files[0].read_bytes()[: int(tear * 200)])
+    Archive(root).close()
+    assert {s.url: s.body for s in iter_archive_sources(root)} == latest
+    for warc in root.glob("*.warc.gz"):  # every file reads to its end without a torn record
+        list(iter_warc_sources(warc))
