@@ -16,7 +16,7 @@ from functools import cache
 from importlib import resources
 
 from .grid import GridCell
-from .model import Fact, Value
+from .model import Fact
 from .text import compact, normalize_label, normalize_space
 from .values import UNITS, is_value_text, parse_value
 
@@ -43,7 +43,8 @@ _DATA = "data/catalogue_era2.csv"
 _VOCAB = (("档案", "文件"), ("资讯", "信息"), ("入口网站", "门户网站"), ("最佳化", "优化"), ("祕", "秘"),
           ("於", "于"))
 _NUMBERING = re.compile(
-    r"^(?:[一二三四五六七八九十]+[、.．]|（[一二三四五六七八九十]+）[、.．]?|\d{1,2}[.．、]|\d{1,2}(?=[^\d.]))"
+    r"^(?:[一二三四五六七八九十]+[、.．]|（[一二三四五六七八九十\d]{1,3}）[、.．]?|[\u2460-\u2473]|\d{1,2}[.．、]"
+    r"|\d{1,2}(?=[^\d.]))"
 )
 _PUNCT = re.compile(r"[“”\"'‘’「」『』、，,。.．；;：:·•\-—_]")
 _PAREN = re.compile(r"（[^（）]*）?$|（[^（）]*）")
@@ -266,9 +267,6 @@ def make_fact(
     """One value cell → Fact; a unit written in the value wins over ``unit``."""
     value = parse_value(text)
     return Fact(table_no, title, row_no, row_path, label, column, value.unit or unit, value, indicator_id)
-
-
-BLANK = Value(raw="", state="blank")
 
 
 @dataclass(frozen=True, slots=True)
