@@ -63,12 +63,15 @@ _CHROME_PATTERNS = [
     r"^(?:(?:网站地图|联系我们|网站声明|返回首页|设为首页|加入收藏|帮助|关于我们|隐私声明|版权声明|网站导航|无障碍"
     r"|长者模式|English|用户登录|智能问答|纠错|我要纠错|网站纠错|收藏本站|法律声明|使用帮助)\s*[|｜/·]?\s*)+$",
     # registration lines
-    r"ICP\s*(?:备|证|\d)",
+    r"ICP\s*(?:备|证)?\s*字?\s*第?\s*\d{5,}",
     r"公网安备",
     r"网警\s*\d{6,}",
     r"(?:政府)?网站标识码\s*[:：]?\s*[0-9A-Za-z]{6,}",
     # sponsor lines
-    r"^(?:主办单位|主办|承办单位|承办|协办|技术支持|运行维护|维护单位|网站维护|版权所有|Copyright|©|\(c\))",
+    r"^(?:主办|承办|协办)(?:单位)?\s*[:：]",
+    r"^(?:主办|承办|协办)单位\s+\S",
+    r"^(?:技术支持|运行维护|维护单位|网站维护|版权所有)(?:\s|[:：]|$)",
+    r"^(?:Copyright|©|\(c\))",
     r"(?:主办|承办|版权所有|技术支持)(?:\s|$)",
     # print / close / share bars
     r"^(?:[【\[（(]?\s*(?:打印(?:此页|本页|页面|文章|本文)?|关闭(?:窗口|本页|页面)?|返回顶部|返回|分享到?|收藏(?:本页)?"
@@ -83,7 +86,7 @@ _CHROME_PATTERNS = [
     r"(?:发布|来源|日期|时间|作者).{0,60}(?:点击|浏览|阅读|访问)(?:次数|量|数)\s*[:：]",
     # date bar, related links
     r"^今天是\s*\d{4}\s*年",
-    r"^(?:相关链接|相关文章|相关文件|相关阅读|相关报道|相关信息|相关新闻|推荐阅读|上一篇|下一篇)\s*[:：]?",
+    r"^(?:相关链接|相关文章|相关文件|相关阅读|相关报道|相关信息|相关新闻|推荐阅读|上一篇|下一篇)\s*(?:[:：].*)?$",
 ]
 _CHROME_ANY = [re.compile(_tc(p), re.IGNORECASE) for p in _CHROME_PATTERNS]
 # Patterns that are not anchored at the line start may only convict short lines.
@@ -218,7 +221,8 @@ def _measure(root: LexborNode) -> dict[int, _St]:
                         st.kw += len(_STAT_KW.findall(text))
         if tag == "tr":
             st.rows += 1
-        elif tag == "table" and st.stat_tables == 0 and st.nums >= 6 and st.kw >= 2 and st.rows >= 4:
+        elif (tag == "table" and st.stat_tables == 0 and st.nums >= 6 and st.kw >= 2 and st.rows >= 4
+              and st.link_cjk * 2 < st.cjk):
             st.stat_tables = 1
         out[node.mem_id] = st
     return out
@@ -324,10 +328,10 @@ _DROP_TAGS = frozenset(
      "embed", "link", "meta", "template", "svg", "canvas", "audio", "video")
 )
 _CHROME_NAME = re.compile(
-    r"^(?:(?:bd)?share.*|bds_.*|jiathis.*|fenxiang.*|print.*|dayin|xglj.*|xgwz|xgxx|related.*|xiangguan.*"
+    r"^(?:(?:bd)?share.*|bds_.*|jiathis.*|fenxiang.*|print(?:bar|btn|[-_]btn|[-_]bar)?|dayin|xglj.*|xgwz|xgxx|related.*|xiangguan.*"
     r"|bread.*|crumbs?.*|position|location|weizhi|dqwz|curpos|nav|navs|navbar|.*[-_]navs?|menu.*|sub-?nav"
     r"|foot|footer.*|.*[-_]foot(?:er)?|copyright|banquan|qr_?container|qr_?code|ewm|erweima|pagination"
-    r"|page-?bar|toolbar|tools?|font-?size|zoom-?tool|search.*|sousuo|jiucuo|article-auxi|de_banners"
+    r"|page-?bar|toolbar|tools?|font-?size|zoom-?tool|search(?:box|bar|form|[-_]box|[-_]bar|[-_]form)?|sousuo|jiucuo|article-auxi|de_banners"
     r"|header|top-?bar|topbar|clicks?|dyn-?clicks?|article-tools?)$",
     re.IGNORECASE,
 )

@@ -58,6 +58,8 @@ def strip_pinyin(text: str) -> tuple[str, int]:
     def repl(m: re.Match[str]) -> str:
         nonlocal count
         groups = _PINYIN_GROUP.findall(m.group(1))
+        if len(groups) == 1 and len(groups[0]) == 1 and groups[0] in "aeo":
+            return m.group(1)  # ``图(a)``: a label, not an injected syllable
         if all(_is_pinyin(g) for g in groups):
             count += len(groups)
             return ""
@@ -304,6 +306,7 @@ class _Ev:
     n_iframe: int = 0
     n_media: int = 0  # img / table / input / embed / object elements
     n_salad: int = 0  # empty salad tags with random ids (S12)
+    n_footer: int = 0  # text nodes holding a footer mark (标识码, ICP备, 公网安备, 版权所有)
 
     def add(self, o: _Ev) -> None:
         self.n_a += o.n_a
@@ -318,6 +321,7 @@ class _Ev:
         self.n_iframe += o.n_iframe
         self.n_media += o.n_media
         self.n_salad += o.n_salad
+        self.n_footer += o.n_footer
 
     @property
     def plain_chars(self) -> int:
@@ -415,6 +419,8 @@ def _measure(root: LexborNode) -> dict[int, _Ev]:
                         ev.chars += len(text.strip())
                         if _LEX_HINT.search(text):
                             ev.hits += _text_hits(text)
+                        if _FOOTER_MARK.search(text):
+                            ev.n_footer += 1
         if tag in _SALAD_TAGS and ev.chars == 0 and ev.n_a == 0 and ev.n_media == 0:
             ident = node.attributes.get("id")
             if ident and _RANDOM_ID.match(ident):
@@ -586,8 +592,9 @@ def _script_opens_hidden(node: LexborNode) -> bool:
 
 def _js_wrapped_runs(tree: LexborHTMLParser, col: _Collector) -> None:
     """S7: ``document.write("<div style='display:none'>")`` … anchors … ``document.write("</div>")``."""
+    gone: set[int] = set()
     for script in tree.css("script"):
-        if script.parent is None or not _script_opens_hidden(script):
+        if script.mem_id in gone or not _script_opens_hidden(script):
             continue
         run: list[LexborNode] = []
         closer: LexborNode | None = None
@@ -614,6 +621,7 @@ def _js_wrapped_runs(tree: LexborHTMLParser, col: _Collector) -> None:
         if signals is None:
             continue
         nodes = [script, *run] + ([closer] if closer is not None else [])
+        gone.update(n.mem_id for n in nodes)
         text = " ".join(n.text(deep=True) if n.is_element_node else (n.text_content or "") for n in run)
         col.remove(nodes, ("js_hidden", *signals), ev.n_a, col.position(run, False), text)
 
@@ -681,7 +689,7 @@ def _walk_blocks(tree: LexborHTMLParser, col: _Collector) -> dict[int, _Ev]:
             continue
         if ev is not None and ev.n_a == 0 and ev.hits == 0 and ev.n_iframe == 0 and tag != "marquee":
             # nothing to convict below: no links, no lexicon, no frames (footer marks still count)
-            if not after_footer and _FOOTER_MARK.search(node.text(deep=True)):
+            if ev.n_footer:
                 after_footer = True
             continue
         kids = list(_children(node))
@@ -738,6 +746,7 @@ def _farm_runs(kids: list[LexborNode], ev_map: dict[int, _Ev], col: _Collector, 
     content: judge each run as a block of its own. Returns the children still present."""
     out: list[LexborNode] = []
     run: list[LexborNode] = []
+    seen_footer = after_footer
 
     def flush() -> None:
         if not run:
@@ -752,8 +761,8 @@ def _farm_runs(kids: list[LexborNode], ev_map: dict[int, _Ev], col: _Collector, 
                 text = n.text_content or ""
                 ev.chars += len(normalize_space(text))
                 ev.hits += _text_hits(text)
-        position = col.position(run, after_footer)
-        signals = _is_farm(ev, after_footer or position == "after_html") if ev.n_a >= 3 else None
+        position = col.position(run, seen_footer)
+        signals = _is_farm(ev, seen_footer or position == "after_html") if ev.n_a >= 3 else None
         if signals is not None:
             col.remove(list(run), ["link_farm", *signals], ev.n_a, position)
         else:
@@ -766,6 +775,13 @@ def _farm_runs(kids: list[LexborNode], ev_map: dict[int, _Ev], col: _Collector, 
         else:
             flush()
             out.append(kid)
+        if kid.is_element_node:
+            sub = ev_map.get(kid.mem_id)
+            if sub is not None and sub.n_footer and kid.tag not in _INLINE:
+                seen_footer = True
+        elif kid.is_text_node and _FOOTER_MARK.search(kid.text_content or ""):
+            flush()
+            seen_footer = True
     flush()
     return out
 

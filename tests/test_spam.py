@@ -347,3 +347,23 @@ def test_seed_text_mode_tail() -> None:
         assert needle in body
     for gone in ("娱乐", "ICP備", "網站地圖", "信息檢索", "公網安備", "標識碼"):
         assert gone not in body
+
+
+def test_two_js_wrappers_in_a_row() -> None:
+    opener = "<script>document.write(\"<div style='display:none'>\");</script>"
+    closer = "<script>document.write('</div>');</script>"
+    text, blocks, links, _ = _run(BODY + opener + _farm(3) + closer + opener + _farm(4) + closer)
+    _assert_body(text)
+    assert links == 7 and len(blocks) == 2
+
+
+def test_unclosed_s_captures_hidden_farm() -> None:
+    body = BODY + FOOTER + "<s id='qwer-asdf'><div style='display:none'>" + _farm(5, "http://k.zzqx.top") + "</div>"
+    text, blocks, links, tree = _run(body)
+    _assert_body(text)
+    assert links == 5 and "天辰娱乐" not in tree.html
+    assert blocks[0].position == "after_footer"
+
+
+def test_pinyin_label_letters_kept() -> None:
+    assert strip_pinyin("见图(a)和图(b)") == ("见图(a)和图(b)", 0)
