@@ -24,7 +24,7 @@ from .matrix_text import read_matrix_text
 from .model import Fact
 from .text import compact
 
-__all__ = ["KINDS", "classify_grid", "detect_template", "read_matrix", "read_matrix_text"]
+__all__ = ["KINDS", "catalogue_version", "classify_grid", "detect_template", "read_matrix", "read_matrix_text"]
 
 KINDS = ("t2", "t3", "t4")
 
@@ -36,6 +36,11 @@ _MARKERS = {
            "上年结转", "本年度办理结果", "结转下年度", "予以公开", "不予处理", "无法提供", "勾稽"),
     "t4": ("结果维持", "结果纠正", "其他结果", "尚未审结", "未经复议直接起诉", "复议后起诉"),
 }
+
+
+def catalogue_version() -> int:
+    """Version of ``data/catalogue_era2.csv`` (record it with the parser version)."""
+    return catalogue().version
 
 
 def classify_grid(grid: list[list[GridCell]]) -> str | None:

@@ -2,7 +2,13 @@
 placing a grid row's value cells under its header slots.
 
 The catalogue (``data/catalogue_era2.csv``) is static package data read once; everything built
-from it is immutable, so the parser stays pure.
+from it is immutable, so the parser stays pure. Its first line is ``# catalogue_version: N``
+(bump N on every change); then one row per value cell of ``indicators_era2_cells.csv`` plus
+rows without a cell (group labels such as （三）不予公开, Hubei's 其他主动公开文件). Columns:
+``era table block row_id parent_row_id level row_label_simplified aliases col_id col_path
+col_label_simplified col_aliases cell_id unit row_label_traditional col_label_traditional
+notes``; ``aliases``/``col_aliases`` are ``|``-separated printed variants (wording, 2019 vs
+2021, typos, Hubei notes, s2twp vocabulary left after t2s). ``cell_id`` is the ``indicator_id``.
 """
 
 from __future__ import annotations
