@@ -20,7 +20,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from scraper.archive import Archive, Capture, content_kind
+from scraper.archive import Archive, Capture, CatalogueRow, content_kind
 from scraper.discover import DEFAULT_MAX_PAGES, attachment_links, decode_listing, discover
 from scraper.errors import ConfigError, FetchError, FetchStatusError, InputError, LockedError
 from scraper.fetch import FetchConfig, Fetcher, FetchResult
@@ -300,7 +300,7 @@ class _Harvester:
                 return
         self._handle(url, result, previous, attachment)
 
-    def _handle(self, url: str, result: FetchResult, previous: Any, attachment: bool) -> None:
+    def _handle(self, url: str, result: FetchResult, previous: CatalogueRow | None, attachment: bool) -> None:
         if result.not_modified:
             if previous is None:
                 self._fail(url, "HTTP 304 without a stored copy", status=304, attachment=attachment)
@@ -325,7 +325,7 @@ class _Harvester:
         if kind == "html" and not attachment:
             self._follow(result.content, {k.lower(): v for k, v in result.headers}, result.final_url)
 
-    def _follow_stored(self, row: Any) -> None:
+    def _follow_stored(self, row: CatalogueRow) -> None:
         """Attachments of a page we did not refetch: links come from the archived copy."""
         if not self.attachments or row.attachment:
             return
