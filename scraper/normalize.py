@@ -25,7 +25,7 @@ class PageRows:
     checks: list[tuple]
 
 
-def _indicator_row(rid: str, f: Fact, blank_as_zero: bool, kind: str) -> tuple:
+def _indicator_row(rid: str, f: Fact, blank_as_zero: bool, kind: str, report: Report) -> tuple:
     value = f.value.number
     if blank_as_zero and value is None and f.value.state == "blank" and kind in _ERA2_KINDS:
         value = 0.0
@@ -43,13 +43,16 @@ def _indicator_row(rid: str, f: Fact, blank_as_zero: bool, kind: str) -> tuple:
         f.value.raw,
         f.value.note,
         f.value.state,
+        report.region,
+        report.report_year,
+        report.template,
     )
 
 
 def to_rows(report: Report, source: PageSource, rid: str, *, blank_as_zero: bool = False) -> PageRows:
     """Flatten one report into its rows of reports / indicators / checks."""
     indicators = [
-        _indicator_row(rid, f, blank_as_zero, t.kind) for t in report.tables for f in t.facts
+        _indicator_row(rid, f, blank_as_zero, t.kind, report) for t in report.tables for f in t.facts
     ]
     checks = [(rid, c.check, c.expected, c.actual, c.ok, c.detail) for c in report.checks]
     m = report.metadata

@@ -67,6 +67,9 @@ INDICATORS: tuple[Column, ...] = (
     Column("value_text", "string", "The cell text as printed (white space collapsed); empty for a blank cell.", "45478(政府热线)", False),
     Column("note", "string", "Text riding with the number: `45478(政府热线)` → 政府热线; a name list after a count.", "政府热线"),
     Column("state", "dict", "How the cell read: number, blank, na (`-` `—` `/` `无`), yesno (是/否 → 1/0), text.", "number", False),
+    Column("region", "string", "The report's region (copied from reports, so one file answers most questions).", "包头市"),
+    Column("report_year", "int16", "The report's year (copied from reports).", "2017"),
+    Column("template", "dict", "The report's template (copied from reports).", "2014-national"),
 )
 
 CHECKS: tuple[Column, ...] = (

@@ -48,7 +48,7 @@ def ind_row(rid: str, row_no: int, ident: str | None, value: float | None, *, co
         "row_path": path or f"一、部分 / {ident}", "label": ident or "未知行", "column": column, "unit": unit,
         "value": value, "value_text": vt, "note": None, "state": st,
     }
-    return tuple(values[c.name] for c in INDICATORS)
+    return tuple(values.get(c.name) for c in INDICATORS)
 
 
 def check_row(rid: str, name: str, ok: bool | None, expected: float = 10.0, actual: float = 9.0) -> tuple:
