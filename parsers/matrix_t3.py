@@ -98,11 +98,25 @@ class T3Reader:
             return body
         slots, first = header_slots(grid, head, _leaf_of)
         if slots:
-            self.slots, self.first = slots, first
-            unknown = [s.column for s in slots if s.col is None]
+            self.slots, self.first = self._split_legal(slots), first
+            unknown = [s.column for s in self.slots if s.col is None]
             if unknown:
                 self.warnings.append(f"unknown column in 表三: {', '.join(unknown)}")
         return body
+
+    def _split_legal(self, slots: list[Slot]) -> list[Slot]:
+        """法人或其他组织 printed over five value columns without its sub-headers: the five
+        legal-person columns in template order."""
+        out: list[Slot] = []
+        for s in slots:
+            if s.col is None and s.end - s.start == 4 and s.column.endswith("法人或其他组织"):
+                legal = [(p, cid) for p, cid in CANONICAL_COLUMNS if ".legal." in cid]
+                out += [Slot(s.start + i, s.start + i, f"{s.column} / {p.rsplit(' / ', 1)[1]}", _col_by_id(cid))
+                        for i, (p, cid) in enumerate(legal)]
+                self.warnings.append("表三 法人或其他组织 without sub-headers: its five columns taken in template order")
+            else:
+                out.append(s)
+        return out
 
     def _fallback_slots(self, start: int) -> None:
         self.slots = [Slot(start + i, start + i, path, _col_by_id(cid)) for i, (path, cid) in enumerate(CANONICAL_COLUMNS)]

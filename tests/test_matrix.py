@@ -732,3 +732,13 @@ def test_t2_label_covering_a_value_column_keeps_header_positions():
     facts, warns = read(html, table_no=1)
     assert [(f.column, f.value.raw) for f in facts] == [("本年制发件数", ""), ("本年废止件数", "2"), ("现行有效件数", "3")]
     assert len(warns) == 1 and "label covers value columns" in warns[0]
+
+
+def test_t3_legal_person_header_without_sub_headers():
+    html = t3_html("2019", SH2019)
+    lines = html.split("\n")
+    lines[2] = lines[2].replace('<td colspan="5">法人或其他组织</td>', '<td colspan="5" rowspan="2">法人或其他组织</td>')
+    lines[3] = "<tr></tr>"
+    facts, warns = read("\n".join(lines))
+    assert got(facts) == expected_t3("2019", SH2019)
+    assert warns == ["表三 法人或其他组织 without sub-headers: its five columns taken in template order"]
