@@ -66,16 +66,26 @@ def _leaf_of(parts: list[str]) -> ColSpec | None:
 
 
 def _slots_with_groups(slots: list[Slot]) -> list[Slot]:
-    """Fill in groups the header did not print (a bare row of 15 result labels): the k-th run
-    of five results is the k-th group."""
+    """Groups the header did not print: under a bare 行政诉讼 the first five results are
+    未经复议直接起诉 and the next five 复议后起诉; a bare row of 15 result labels is read as the
+    three groups in template order."""
     out = []
+    suits = 0
     for i, s in enumerate(slots):
-        res = _RESULT_KEYS.get(label_key(s.column.rsplit(" / ", 1)[-1]))
-        if res is not None and _group(s.column.split(" / ")[:-1]) is None and len(slots) == 15:
-            g, gpath = _GROUPS[i // 5]
-            out.append(Slot(s.start, s.end, s.column, _col(f"t4.{g}.{res}")))
-        else:
+        parts = s.column.split(" / ")
+        res = _RESULT_KEYS.get(label_key(parts[-1]))
+        if res is None or _group(parts[:-1]) is not None:
             out.append(s)
+            continue
+        if any("行政诉讼" in label_key(p) for p in parts[:-1]):
+            group = "suit_direct" if suits < 5 else "suit_after_review"
+            suits += 1
+        elif len(slots) == 15:
+            group = _GROUPS[i // 5][0]
+        else:
+            out.append(Slot(s.start, s.end, s.column, None))
+            continue
+        out.append(Slot(s.start, s.end, s.column, _col(f"t4.{group}.{res}")))
     return out
 
 

@@ -742,3 +742,13 @@ def test_t3_legal_person_header_without_sub_headers():
     facts, warns = read("\n".join(lines))
     assert got(facts) == expected_t3("2019", SH2019)
     assert warns == ["表三 法人或其他组织 without sub-headers: its five columns taken in template order"]
+
+
+def test_t4_litigation_without_sub_group_headers():
+    res = ["结果维持", "结果纠正", "其他结果", "尚未审结", "总计"]
+    html = ("<table><tr><td colspan=5>行政复议</td><td colspan=10>行政诉讼</td></tr>"
+            "<tr>" + "".join(f"<td>{r}</td>" for r in res * 3) + "</tr><tr>"
+            + "".join(f"<td>{i}</td>" for i in range(15)) + "</tr></table>")
+    facts, warns = read(html, table_no=3)
+    assert [f.indicator_id for f in facts] == T4_IDS and warns == []
+    assert facts[10].column == "行政诉讼 / 结果维持" and facts[10].value.number == 10.0
