@@ -6,6 +6,9 @@ candidates holding a similar amount of report text: the body is chosen *by conte
 saved copies and mirrors put navigation into containers that look like bodies
 (page-layouts.md §1, L1 parser notes).
 
+Heilongjiang's Ucap template wraps ``<UCAPCONTENT>`` in ``div.article_content#zoomcon``, so
+``ucap`` is tried before ``label_font`` (whose ``#zoomcon`` would otherwise claim it).
+
 ``end_markers`` are comments (``<!--…-->`` text, matched as substrings) or selectors after which
 the family's templates print only chrome (share bars, pagination, interpretation boxes).
 """
@@ -61,12 +64,12 @@ FAMILIES: tuple[Family, ...] = (
         ("div.zw[wzades]", "div.tyxxy_main", "div.news_cont_d_wrap", "[wzades=正文]"),
         end_selectors=("div.tyxxy_fj", "p[noextractcontent]"),
     ),
+    Family("ucap", ("ucapcontent", ".article_content", ".Article_content", "#mainText", ".contText")),
     Family("label_font", ("#zoomcon", ".article-content"), end_selectors=("div.article-auxi",)),
     Family(
         "padded_grid",
         (".xxgk_content", ".xxgk-content", ".xxgk_detail", ".gknb_content", ".detail-content", ".pub-detail"),
     ),
-    Family("ucap", ("ucapcontent", ".article_content", ".Article_content", "#mainText", ".contText")),
     Family(
         "mirror",
         (".article-con", ".article_con", ".article-content", ".article_text", ".content-box", ".content_box",

@@ -227,13 +227,16 @@ def test_epoint_gkmlpt_label_font_ucap_containers() -> None:
         "gkmlpt": "<div class='zw' wzades='正文'>{}</div><p noextractcontent><a href='/f.doc'>附件：年报</a></p>",
         "label_font": "<div class='info'><label><font>索 引 号：</font></label><div class='display-block'>x</div></div>"
         "<div class='article-content' id='zoomcon'>{}</div><div class='article-auxi'>打印本页</div>",
-        "ucap": "<div class='article_content'><UCAPCONTENT>{}</UCAPCONTENT></div>",
+        "ucap": "<div class='article_content' id='zoomcon'><div class='time'>发布时间：2016-03-28 09:12 【字号："
+        "<a href='javascript:doZoom(16)'>大</a> <a href='javascript:doZoom(14)'>中</a> <a>小</a>】</div>"
+        "<UCAPCONTENT>{}</UCAPCONTENT></div>",
     }
     for name, skeleton in cases.items():
         html = _page(NAV + skeleton.format(f"<p>{PROSE}</p>{STATS_TABLE}") + FOOTER)
         text, family, _, _ = _clean(html)
         assert family == name, name
         assert "本年度报告根据" in text and "54835" in text, name
+        assert "字号" not in text and "打印本页" not in text and "ICP备" not in text, name
 
 
 def test_word_export_falls_back_to_text_density() -> None:
@@ -304,7 +307,7 @@ def test_deep_nesting_does_not_recurse() -> None:
 def test_families_are_data() -> None:
     names = [f.name for f in FAMILIES]
     assert names == [
-        "gov_cn", "trs", "hanweb", "vsb", "epoint", "gkmlpt", "label_font", "padded_grid", "ucap", "mirror",
+        "gov_cn", "trs", "hanweb", "vsb", "epoint", "gkmlpt", "ucap", "label_font", "padded_grid", "mirror",
     ]
     assert family_by_name("vsb").selectors[0].startswith("[id^=vsb_content]")
     with pytest.raises(KeyError):
@@ -325,6 +328,7 @@ CHROME = [
     "[打印本页] [关闭]",
     "【 字体：大 中 小 】",
     "字号：大 中 小",
+    "发布时间：2016-03-28 09:12 【字号：大 中 小】",
     "扫一扫在手机打开当前页",
     "点击次数：",
     "浏览次数: 1234",
