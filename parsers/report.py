@@ -252,9 +252,16 @@ def _read_text_tables(lines: Sequence[str], *, first_no: int) -> tuple[list[Tabl
             by_no: dict[int, list[Fact]] = {}
             for f in facts2:
                 by_no.setdefault(f.table_no, []).append(f)
-            kinds = {1: "t2", 2: "t3", 3: "t4"}
-            return [Table(n, fs[0].table_title, kinds.get(n, "unknown"), tuple(fs)) for n, fs in by_no.items()], w2
+            return [Table(n, fs[0].table_title, _kind_of(fs), tuple(fs)) for n, fs in by_no.items()], w2
     return [], []
+
+
+def _kind_of(facts: Sequence[Fact]) -> str:
+    """``t2``/``t3``/``t4`` from the cell ids a text-mode table produced."""
+    for f in facts:
+        if f.indicator_id and f.indicator_id[:3] in ("t2.", "t3.", "t4."):
+            return f.indicator_id[:2]
+    return "unknown"
 
 
 def _template(tables: Sequence[Table], facts: Sequence[Fact], body_lines: Sequence[str], year: int | None) -> str:
