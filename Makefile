@@ -9,7 +9,7 @@ STAMP := $(VENV)/.installed
 $(STAMP): pyproject.toml
 	$(PY) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
-	$(BIN)/python -m pip install -q -e ".[dev]"
+	$(BIN)/python -m pip install -q -e ".[dev,dask]"
 	touch $(STAMP)
 
 demo: $(STAMP)  ## parse the bundled fixtures into output/ (CSV + Parquet)
@@ -25,8 +25,9 @@ lint: $(STAMP)
 goldens: $(STAMP)  ## rewrite golden files from the parser; review with git diff fixtures/
 	$(BIN)/python -m tests.goldens --update
 
-bench: $(STAMP)
-	$(BIN)/python bench/run.py
+bench: $(STAMP)  ## the benchmark (bench/README.md); BENCH_ARGS="--pages 100000 --only e2e" for the big run
+	$(BIN)/python -m pip install -q -e ".[bench]"
+	$(BIN)/python -m bench.run $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) output/*.csv output/*.parquet

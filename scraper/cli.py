@@ -19,11 +19,16 @@ EXIT_OK, EXIT_PAGES_FAILED, EXIT_USAGE, EXIT_WRITE, EXIT_LOCKED = 0, 1, 2, 3, 4
 
 
 def _cmd_parse(args: argparse.Namespace) -> int:
+    from .errors import ConfigError
     from .pipeline import Options, parse_paths
 
     opts = Options(blank_as_zero=args.blank_as_zero, page_timeout=args.page_timeout, debug=args.debug)
-    summary = parse_paths(args.paths, Path(args.out), jobs=args.jobs, quiet=args.quiet, options=opts)
-    print(summary.line(), file=sys.stderr)
+    if args.scheduler and args.engine != "dask":
+        raise ConfigError("--scheduler needs --engine dask")
+    summary = parse_paths(args.paths, Path(args.out), jobs=args.jobs, quiet=args.quiet, options=opts,
+                          engine=args.engine, scheduler=args.scheduler)
+    rate = summary.pages / summary.elapsed_s if summary.elapsed_s > 0 else 0.0
+    print(f"{summary.line()} in {summary.elapsed_s:.1f} s ({rate:,.0f} pages/s)", file=sys.stderr)
     if summary.failed or summary.skipped:
         print(f"see {Path(args.out) / 'errors.csv'} for the reason of each page not read", file=sys.stderr)
     return summary.exit_code
@@ -70,6 +75,12 @@ def build_parser() -> argparse.ArgumentParser:
                     help="read blank cells of 2019+ matrix tables as 0 (they use blanks for zero); off by default")
     sp.add_argument("--page-timeout", type=float, default=60.0, metavar="SECONDS",
                     help="per-page time limit; a slower page becomes an errors.csv row (default 60)")
+    sp.add_argument("--engine", choices=("local", "dask"), default="local",
+                    help="local: a process pool on this machine (default); dask: a Dask cluster "
+                    "(pip install 'xxgk[dask]'), same outputs")
+    sp.add_argument("--scheduler", metavar="ADDRESS", default=None,
+                    help="with --engine dask: the scheduler to use, e.g. tcp://10.0.0.5:8786 "
+                    "(default: a local cluster of --jobs workers)")
     sp.set_defaults(func=_cmd_parse)
 
     si = sub.add_parser(

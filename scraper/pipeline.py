@@ -13,8 +13,9 @@ import multiprocessing as mp
 import os
 import signal
 import sys
+import threading
 import time
-from collections import Counter
+from collections import Counter, deque
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -22,17 +23,24 @@ from pathlib import Path
 from parsers import parse_report, report_id
 from parsers.errors import NotAReport, XxgkError
 
-from .inputs import Task, iter_tasks, read_task
+from .errors import ConfigError
+from .inputs import PAGE_SUFFIXES, WARC_SUFFIXES, Task, iter_tasks, read_task
 from .models import PageError
 from .normalize import PageRows, to_rows
 from .progress import Progress
 from .write import RunWriter
 
-__all__ = ["DEFAULT_PAGE_TIMEOUT_S", "RunSummary", "Options", "parse_paths", "process_task"]
+__all__ = [
+    "DEFAULT_PAGE_TIMEOUT_S", "RunSummary", "Options", "count_pages", "parse_paths", "process_task",
+]
 
 DEFAULT_PAGE_TIMEOUT_S = 60.0
-#: tasks handed to the pool at once per worker (bounds memory for WARC bodies)
-WINDOW_PER_JOB = 64
+#: pages sent to a worker in one round trip (amortises pickling and queue overhead)
+BATCH = 8
+#: batches queued per worker at most (bounds memory: pages and results in flight)
+IN_FLIGHT_PER_JOB = 4
+#: a worker is replaced after this many batches (frees whatever a parser library leaked)
+MAX_BATCHES_PER_CHILD = 500
 
 
 class PageTimeout(XxgkError):
@@ -79,7 +87,12 @@ def process_task(task: Task, options: Options) -> PageRows | PageError:
     """Parse one page in the current process; never raises (except KeyboardInterrupt)."""
     location = task.location
     stage = "input"
-    use_alarm = options.page_timeout > 0 and hasattr(signal, "setitimer")
+    # SIGALRM works only in a main thread: a Dask worker runs tasks in threads (no limit there)
+    use_alarm = (
+        options.page_timeout > 0
+        and hasattr(signal, "setitimer")
+        and threading.current_thread() is threading.main_thread()
+    )
     if use_alarm:
         signal.signal(signal.SIGALRM, _on_alarm)
         signal.setitimer(signal.ITIMER_REAL, options.page_timeout)
@@ -114,25 +127,40 @@ def _source_of(task: Task) -> str:
     return task.source.source if task.source is not None else task.location
 
 
-def _worker(args: tuple[Task, Options]) -> PageRows | PageError:
-    return process_task(*args)
+def _worker_batch(args: tuple[list[Task], Options]) -> list[PageRows | PageError]:
+    tasks, options = args
+    return [process_task(t, options) for t in tasks]
+
+
+def _batched(tasks: Iterable[Task], size: int) -> Iterator[list[Task]]:
+    it = iter(tasks)
+    while batch := list(itertools.islice(it, size)):
+        yield batch
 
 
 def _results(tasks: Iterable[Task], options: Options, jobs: int) -> Iterator[PageRows | PageError]:
-    """Results in input order. Tasks are fed in bounded windows so memory stays flat."""
+    """Results in input order, with bounded memory and no idle cores.
+
+    Tasks go to the pool in small batches (one round trip per ``BATCH`` pages); at most
+    ``IN_FLIGHT_PER_JOB`` batches per worker are queued at any moment, so a 100,000-page run
+    holds no more pages or results in memory than a 1,000-page one. The head of the queue is
+    waited for first (input order) while the workers keep going on the rest: a sliding
+    window, not windows that drain before the next one starts.
+    """
     if jobs <= 1:
         for t in tasks:
             yield process_task(t, options)
         return
     ctx = mp.get_context("fork" if sys.platform.startswith("linux") else None)
-    window = max(jobs * WINDOW_PER_JOB, 1)
-    it = iter(tasks)
-    with ctx.Pool(jobs, maxtasksperchild=2000) as pool:
-        while True:
-            chunk = list(itertools.islice(it, window))
-            if not chunk:
-                break
-            yield from pool.imap(_worker, [(t, options) for t in chunk], chunksize=8)
+    in_flight: deque = deque()
+    limit = jobs * IN_FLIGHT_PER_JOB
+    with ctx.Pool(jobs, maxtasksperchild=MAX_BATCHES_PER_CHILD) as pool:
+        for batch in _batched(tasks, BATCH):
+            in_flight.append(pool.apply_async(_worker_batch, ((batch, options),)))
+            while len(in_flight) >= limit:
+                yield from in_flight.popleft().get()
+        while in_flight:
+            yield from in_flight.popleft().get()
 
 
 def default_jobs() -> int:
@@ -142,6 +170,30 @@ def default_jobs() -> int:
         return max(1, os.cpu_count() or 1)
 
 
+def count_pages(paths: Sequence[str | Path]) -> int | None:
+    """How many pages ``paths`` hold, when that is cheap to know (plain files and folders:
+    a listing, no reading); ``None`` for WARC files and the archive folder (counting their
+    records means reading them), so the progress display then shows no total and no ETA."""
+    n = 0
+    for raw in paths:
+        p = Path(raw)
+        if p.is_dir():
+            if (p / "catalogue.sqlite").exists():
+                return None
+            for _dirpath, _dirs, files in os.walk(p):
+                for name in files:
+                    low = name.lower()
+                    if low.endswith(WARC_SUFFIXES):
+                        return None
+                    if low.endswith(PAGE_SUFFIXES) and not name.startswith("."):
+                        n += 1
+        elif p.name.lower().endswith(WARC_SUFFIXES):
+            return None
+        else:
+            n += 1
+    return n
+
+
 def parse_paths(
     paths: Sequence[str | Path],
     out: Path,
@@ -149,18 +201,36 @@ def parse_paths(
     jobs: int | None = None,
     quiet: bool = True,
     options: Options | None = None,
+    engine: str = "local",
+    scheduler: str | None = None,
 ) -> RunSummary:
-    """Parse every page under ``paths`` and (re)write the tables in ``out`` atomically."""
+    """Parse every page under ``paths`` and (re)write the tables in ``out`` atomically.
+
+    ``engine="local"`` parses in a process pool of ``jobs`` workers; ``engine="dask"`` maps the
+    same ``process_task`` over a Dask cluster (``scheduler`` address, or a local cluster of
+    ``jobs`` workers) and writes the same files in the same order.
+    """
     options = options or Options()
     jobs = default_jobs() if jobs is None else max(1, jobs)
     out = Path(out)
     summary = RunSummary(out=out)
     started = time.monotonic()
-    writer = RunWriter(out)
     progress = Progress(enabled=not quiet)
+    if progress.enabled:
+        progress.total = count_pages(paths)
+    tasks = iter_tasks(paths)
+    if engine == "dask":
+        from .dask_engine import dask_results
+
+        results = dask_results(tasks, options, scheduler=scheduler, jobs=jobs)
+    elif engine == "local":
+        results = _results(tasks, options, jobs)
+    else:
+        raise ConfigError(f"unknown engine {engine!r} (local or dask)")
+    writer = RunWriter(out)
     seen: dict[str, str] = {}
     try:
-        for result in _results(iter_tasks(paths), options, jobs):
+        for result in results:
             summary.pages += 1
             if isinstance(result, PageError):
                 _record_error(summary, writer, result)
@@ -181,6 +251,9 @@ def parse_paths(
     except BaseException:
         writer.abort()
         progress.close()
+        close = getattr(results, "close", None)
+        if close is not None:
+            close()
         raise
     writer.close()
     progress.close()
