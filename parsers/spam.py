@@ -786,11 +786,36 @@ def _farm_runs(kids: list[LexborNode], ev_map: dict[int, _Ev], col: _Collector, 
     return out
 
 
+_MARKUP = re.compile(r"<(?:p|div|table|tr|td|span|a|font|br|li|h\d)\b", re.IGNORECASE)
+
+
+def _recover_xmp(tree: LexborHTMLParser, col: _Collector) -> None:
+    """S12 hazard: an unclosed ``<xmp>`` from a tag salad turns all following markup into text.
+    Re-parse such text and put the elements back in place (then judge them like the rest)."""
+    for _ in range(20):  # an xmp may hide another one
+        found = False
+        for xmp in tree.css("xmp, plaintext"):
+            raw = xmp.text(deep=True)
+            if len(_MARKUP.findall(raw)) < 2:
+                continue
+            found = True
+            col.blocks.append(SpamBlock("in_body", ("unclosed_xmp",), 0, normalize_space(raw)[:120]))
+            body = LexborHTMLParser(raw).body
+            if body is not None:
+                for child in list(_children(body)):
+                    xmp.insert_before(child)
+            xmp.decompose()
+            break
+        if not found:
+            return
+
+
 def remove_spam(tree: LexborHTMLParser, html: str) -> tuple[tuple[SpamBlock, ...], int]:
     """Remove injected spam from ``tree`` (mutated); ``html`` is the decoded page, used to see
     what was stacked after ``</html>``. Returns the blocks with evidence and the number of spam
     links removed."""
     col = _Collector(_tail_signatures(html))
+    _recover_xmp(tree, col)
     _head_spam(tree, col)
     _js_wrapped_runs(tree, col)
     ev_map = _walk_blocks(tree, col)

@@ -367,3 +367,75 @@ def test_unclosed_s_captures_hidden_farm() -> None:
 
 def test_pinyin_label_letters_kept() -> None:
     assert strip_pinyin("见图(a)和图(b)") == ("见图(a)和图(b)", 0)
+
+
+# --------------------------------------------------------------------------- properties
+
+LEGIT_BLOCKS = [
+    "<p>全年共收到政府信息公开申请123件，其中当面申请36件。</p>",
+    "<p>体育彩票公益金、文化娱乐场所和电子政务平台建设情况已公开。</p>",
+    "<span style='display:none'>AL</span>",
+    "<u style='visibility:hidden'>&nbsp;</u>",
+    "<img src='/images/sendmail.gif' style='display:none'>",
+    "<div style='display:none' class='tip'><p>索引号：000014349/2018-00222</p></div>",
+    "<a href='http://www.gov.cn/a.htm' style='position:absolute;opacity:0'>政策</a>",
+    "<ul class='nav'><li><a href='/zwgk/'>政务公开</a></li><li><a href='/bsfw/'>办事服务</a></li>"
+    "<li><a href='/hdjl/'>互动交流</a></li><li><a href='http://www.nmg.gov.cn/'>自治区政府</a></li></ul>",
+    "<div class='bdsharebuttonbox'><a class='bds_weixin' href='#'></a><a class='bds_tsina' href='#'></a></div>",
+    "<select><option value='http://www.gov.cn/'>中国政府网</option></select>",
+    "<marquee scrollamount='3' width='600' height='30'>欢迎访问本网站</marquee>",
+    "<!--div class='foot'>政府网站标识码:1502000040</div-->",
+    "<p>网站地图 | 联系我们</p><p>蒙ICP备05003330号</p>",
+    "<script>document.write(unescape(\"%3Cspan id='_ideConac'%3E%3C/span%3E\"));</script>",
+    "<table><tr><td>（一）主动公开政府信息数</td><td>条</td><td>54835</td></tr></table>",
+    "<div style='display:none'><a href='/zwgk/1'>通知公告</a><a href='/zwgk/2'>政策解读</a><a href='/zwgk/3'>人事信息</a></div>",
+    "<b id='main'>重要</b>",
+]
+WRAPPERS = ["<div>{}</div>", "<td>{}</td>", "<span>{}</span>", "<s>{}", "<p>{}</p>", "{}"]
+
+
+@given(st.lists(st.tuples(st.sampled_from(LEGIT_BLOCKS), st.sampled_from(WRAPPERS)), min_size=1, max_size=12))
+def test_legitimate_pages_lose_nothing(parts: list[tuple[str, str]]) -> None:
+    body = "".join(wrapper.format(block) for block, wrapper in parts)
+    html = f"<html><body>{body}</body></html>"
+    tree = LexborHTMLParser(html)
+    before = node_text(tree.body)
+    blocks, links = remove_spam(tree, html)
+    assert blocks == () and links == 0
+    assert node_text(tree.body) == before
+
+
+SOUP = st.lists(
+    st.sampled_from(
+        ["<div>", "</div>", "<p>", "<s id='abcd-efgh'>", "<xmp>", "</xmp>", "<a href='http://x.icu'>", "</a>",
+         "天辰娱乐", "正文内容。", "<span style='display:none'>", "</span>", "</html>", "<table><tr><td>", "</td>",
+         "<marquee width=1>", "<script>document.write('<div style=\"display:none\">')</script>", "<noscript>",
+         "<wbr id='cxndz'>", "网站标识码:1502000040", " ", "<iframe width=0>", "<!--", "-->", "<footer id='a-b'>"]
+    ),
+    max_size=60,
+)
+
+
+@given(SOUP)
+def test_tag_soup_never_crashes(tokens: list[str]) -> None:
+    from parsers.clean import find_container, strip_chrome
+
+    html = "<html><body>" + "".join(tokens)
+    tree = LexborHTMLParser(html)
+    blocks, links = remove_spam(tree, html)
+    assert links >= 0 and sum(b.n_links for b in blocks) == links
+    node, _ = find_container(tree)
+    strip_chrome(node)
+    node_text(tree.root)
+
+
+def test_unclosed_xmp_does_not_swallow_the_report() -> None:
+    text, blocks, links, tree = _run("<wbr id='qzxkp'><xmp id='abcd-efgh'>" + BODY + FOOTER + "<div>" + _farm(6) + "</div>")
+    _assert_body(text)
+    assert tree.css_first("xmp") is None and "天辰娱乐" not in text and links == 6
+    assert "unclosed_xmp" in [b.signals[0] for b in blocks]
+
+
+def test_xmp_showing_plain_code_is_left_alone() -> None:
+    _, blocks, _, tree = _run(BODY + "<xmp>var a = 1 < 2;</xmp>")
+    assert blocks == () and tree.css_first("xmp") is not None
