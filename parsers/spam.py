@@ -79,7 +79,7 @@ _STRONG = (
     r"|(?<!体育)(?<!福利)(?<!体育彩票)彩票(?:app|平台|官网|登录|注册|下载|网址|计划)"
 )
 #: ``X娱乐`` brand tokens (``天辰娱乐``, ``南山娱乐app``), not ``文化娱乐``.
-_BRAND = r"[^\s，。、；：,;:]{1,6}?娱乐(?:app|APP|平台|登录|登陆|注册|下载|官网|城|网址|网站|入口|手机版|安卓版)?\d*"
+_BRAND = r"[\u4e00-\u9fffA-Za-z0-9]{1,6}?娱乐(?:app|APP|平台|登录|登陆|注册|下载|官网|城|网址|网站|入口|手机版|安卓版)?\d*"
 _LEGIT_YULE = frozenset(["文化", "休闲", "健身", "游艺", "歌舞", "文体", "大众文化", "群众", "体育", "旅游", "游戏", "影视"])
 _WEAK = re.compile(
     r"登录|登陆|注册|app|APP|下载|官网|官方网站|入口|网页版|手机版|安卓版|苹果版|最新版|平台|真人|棋牌|捕鱼|电竞|体育"
@@ -138,9 +138,10 @@ def is_spam_line(line: str) -> int:
 
 def spam_lines(lines: Sequence[str]) -> tuple[list[str], tuple[SpamBlock, ...], int]:
     """Text mode: drop keyword-run lines; returns kept lines, blocks and removed "links" (tokens)."""
+    lines, column_blocks, column_links = _token_columns(list(lines))
     kept: list[str] = []
-    blocks: list[SpamBlock] = []
-    total = 0
+    blocks: list[SpamBlock] = list(column_blocks)
+    total = column_links
     for line in lines:
         n = is_spam_line(line)
         if n:
@@ -148,6 +149,43 @@ def spam_lines(lines: Sequence[str]) -> tuple[list[str], tuple[SpamBlock, ...], 
             blocks.append(SpamBlock("text", ("keyword_run",), n, normalize_space(line)[:120]))
         else:
             kept.append(line)
+    return kept, tuple(blocks), total
+
+
+def _token_columns(lines: list[str]) -> tuple[list[str], tuple[SpamBlock, ...], int]:
+    """A farm dumped one anchor per line: within a run of short one-token lines, a stretch from
+    one lexicon term to another (gaps of at most one other token) of three or more tokens, at
+    least half of them terms, goes as a whole. Flattened table cells around it stay."""
+    is_token = [
+        bool(t) and " " not in t and len(t) <= 16 and not _SENTENCE.search(t)
+        for t in (normalize_space(x) for x in lines)
+    ]
+    is_hit = [tok and _token_is_spam(normalize_space(x)) for x, tok in zip(lines, is_token)]
+    drop = [False] * len(lines)
+    blocks: list[SpamBlock] = []
+    total = 0
+    i = 0
+    while i < len(lines):
+        if not is_hit[i]:
+            i += 1
+            continue
+        j = last = i
+        hits = 1
+        while j + 1 < len(lines) and (is_token[j + 1] or not normalize_space(lines[j + 1])):
+            j += 1
+            if is_hit[j]:
+                hits += 1
+                last = j
+            elif j - last > 2:
+                break
+        tokens = [normalize_space(lines[k]) for k in range(i, last + 1) if is_token[k]]
+        if len(tokens) >= 3 and hits * 2 >= len(tokens):
+            for k in range(i, last + 1):
+                drop[k] = True
+            total += len(tokens)
+            blocks.append(SpamBlock("text", ("keyword_column",), len(tokens), " ".join(tokens)[:120]))
+        i = last + 1
+    kept = [line for line, d in zip(lines, drop) if not d]
     return kept, tuple(blocks), total
 
 
@@ -741,6 +779,11 @@ def _judge(col: _Collector, node: LexborNode, tag: str, ev: _Ev, hid_classes: fr
     return None
 
 
+def _link_block(ev: _Ev | None) -> bool:
+    """A block that is (almost) only links: ``<p><a>天辰娱乐</a></p>``, ``<li><a>…</a></li>``."""
+    return ev is not None and ev.n_a >= 1 and ev.n_footer == 0 and ev.plain_chars <= max(8, ev.a_chars // 4)
+
+
 def _farm_runs(kids: list[LexborNode], ev_map: dict[int, _Ev], col: _Collector, after_footer: bool) -> list[LexborNode]:
     """Runs of inline siblings (anchors, spaces, ``<br>``) under a parent that also holds real
     content: judge each run as a block of its own. Returns the children still present."""
@@ -770,7 +813,7 @@ def _farm_runs(kids: list[LexborNode], ev_map: dict[int, _Ev], col: _Collector, 
         run.clear()
 
     for kid in kids:
-        if kid.is_text_node or (kid.is_element_node and kid.tag in _INLINE):
+        if kid.is_text_node or (kid.is_element_node and (kid.tag in _INLINE or _link_block(ev_map.get(kid.mem_id)))):
             run.append(kid)
         else:
             flush()

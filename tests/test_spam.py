@@ -141,7 +141,7 @@ def test_hidden_by_style_rule() -> None:
     )
     _assert_body(text)
     assert links == 5 and "天辰娱乐" not in text
-    assert all(b.signals[0] == "hidden_css" for b in blocks)
+    assert all(b.signals[0] in ("hidden_css", "link_farm") for b in blocks)
 
 
 def test_hidden_spam_inside_main_container() -> None:
@@ -439,3 +439,26 @@ def test_unclosed_xmp_does_not_swallow_the_report() -> None:
 def test_xmp_showing_plain_code_is_left_alone() -> None:
     _, blocks, _, tree = _run(BODY + "<xmp>var a = 1 < 2;</xmp>")
     assert blocks == () and tree.css_first("xmp") is not None
+
+
+def test_farm_of_link_paragraphs_after_footer() -> None:
+    farm = "".join(f"<p><a href='/p{i}.html'>{w}</a></p>" for i, w in enumerate(FARM_WORDS))
+    text, blocks, links, _ = _run(BODY + FOOTER + farm)
+    _assert_body(text)
+    assert links == len(FARM_WORDS) and "果博网站" not in text
+
+
+def test_text_mode_farm_one_token_per_line() -> None:
+    lines = ["全年共收到申请81件。", "统计数", "54835", "网站地图 | 联系我们", "天辰娱乐", "果博", "南山娱乐app", "登录", "蚂蚁娱乐"]
+    kept, blocks, links = spam_lines(lines)
+    assert kept == lines[:4] and links == 5 and blocks[0].signals == ("keyword_column",)
+    numbers = ["一、主动公开情况", "-", "-", "（一）主动公开政府信息数", "条", "54835", "文化娱乐", "体育彩票"]
+    assert spam_lines(numbers) == (numbers, (), 0)
+    mixed = ["（一）主动公开政府信息数", "条", "54835", "天辰娱乐", "果博", "登录", "蚂蚁娱乐", "龙猫娱乐"]
+    kept, _, links = spam_lines(mixed)
+    assert kept == mixed[:3] and links == 5
+
+
+def test_section_label_with_yule_is_not_a_brand() -> None:
+    text, blocks, _, _ = _run(BODY + "<p>（三）娱乐</p><p>休闲娱乐</p>")
+    assert blocks == () and "（三）娱乐" in text
