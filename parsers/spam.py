@@ -289,6 +289,9 @@ def _px(num: str, unit: str | None) -> float:
     return value * 16 if unit in ("em", "rem") else value
 
 
+_CAMOUFLAGE = re.compile(
+    r"(?:^|;)color:(?:#fff(?:fff)?|white|transparent|rgba\(\d+,\d+,\d+,0\))(?:;|$|!)|z-index:-\d"
+)
 _CSS_RULE = re.compile(r"([^{}]+)\{([^{}]*)\}")
 _SIMPLE_SEL = re.compile(r"^([.#])([\w-]+)$")
 
@@ -762,6 +765,11 @@ def _judge(col: _Collector, node: LexborNode, tag: str, ev: _Ev, hid_classes: fr
         if signals is not None:
             return [how, *signals], ev.n_a
         return None
+    # S6: text coloured like the background or stacked under another layer; weak alone, so it
+    # convicts only with lexicon evidence
+    if (style and (ev.n_lex_a or ev.hits >= 2) and ev.plain_chars <= max(60, ev.a_chars // 2)
+            and _CAMOUFLAGE.search(style.lower().replace(" ", ""))):
+        return ["camouflage", *ev.signals()], ev.n_a
     if ev.n_a >= 3:
         signals = _is_farm(ev, after_footer)
         if signals is None and not after_footer and col.tail_sigs:

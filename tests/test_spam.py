@@ -462,3 +462,12 @@ def test_text_mode_farm_one_token_per_line() -> None:
 def test_section_label_with_yule_is_not_a_brand() -> None:
     text, blocks, _, _ = _run(BODY + "<p>（三）娱乐</p><p>休闲娱乐</p>")
     assert blocks == () and "（三）娱乐" in text
+
+
+def test_s6_camouflaged_links_need_lexicon() -> None:
+    text, blocks, links, _ = _run(BODY + f"<div style='color:#FFFFFF; font-size:12px'>{_farm(2)}</div>")
+    _assert_body(text)
+    assert links == 2 and blocks[0].signals[0] == "camouflage"
+    white_footer = "<div style='color:#fff'><a href='http://www.nmgnews.com.cn/'>内蒙古新闻网</a><a href='http://www.chinanews.com/'>中国新闻网</a><a href='http://www.cnr.cn/'>央广网</a></div>"
+    text, blocks, links, _ = _run(BODY + white_footer)
+    assert blocks == () and "央广网" in text
