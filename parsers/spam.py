@@ -319,7 +319,20 @@ def _hidden_css(tree: LexborHTMLParser) -> tuple[frozenset[str], frozenset[str]]
 _SALAD_TAGS = frozenset(
     ["sup", "sub", "big", "small", "xmp", "acronym", "ins", "del", "dir", "rt", "rp", "ruby", "progress", "menuitem", "listing", "delect", "wbr", "s", "strike", "tt", "var", "abbr", "bdo", "bdi", "dfn", "kbd", "samp", "q", "cite", "code", "time", "noframes", "meter", "output", "address", "em", "b", "i", "u", "font", "strong", "label", "legend", "optgroup", "mark", "center", "nobr", "blink"]
 )
-_RANDOM_ID = re.compile(r"^[a-z]{4,6}(?:-[a-z]{4,6})?$|^[a-z0-9]{4}-[a-z0-9]{4}$")
+_PAIR_ID = re.compile(r"^[a-z0-9]{4,6}-[a-z0-9]{4,6}$")
+_WORD_ID = re.compile(r"^[a-z]{4,6}$")
+
+
+def _random_id(ident: str) -> bool:
+    """``abcd-efgh`` pairs, or a short lower-case id with (almost) no vowels (``cxndz``, ``qzxkp``);
+    ``main`` / ``logo`` / ``icon`` are real ids."""
+    if _PAIR_ID.match(ident):
+        return True
+    if not _WORD_ID.match(ident):
+        return False
+    vowels = sum(c in "aeiouy" for c in ident)
+    return vowels == 0 or (len(ident) >= 5 and vowels <= 1)
+
 _FOOTER_MARK = re.compile(
     r"(?:网站|網站)(?:标识码|標識碼)|ICP(?:备|備|证|證)|(?:公网|公網)(?:安备|安備)|版权所有|版權所有"
 )
@@ -464,7 +477,7 @@ def _measure(root: LexborNode) -> dict[int, _Ev]:
                             ev.n_footer += 1
         if tag in _SALAD_TAGS and ev.chars == 0 and ev.n_a == 0 and ev.n_media == 0:
             ident = node.attributes.get("id")
-            if ident and _RANDOM_ID.match(ident):
+            if ident and _random_id(ident):
                 ev.n_salad += 1
         out[node.mem_id] = ev
     return out
@@ -685,7 +698,7 @@ def _salad(tree: LexborHTMLParser, col: _Collector, ev_map: dict[int, _Ev]) -> N
                 continue
             if child.tag in _SALAD_TAGS and sub.chars == 0 and sub.n_a == 0 and sub.n_media == 0:
                 ident = child.attributes.get("id")
-                if ident and _RANDOM_ID.match(ident):
+                if ident and _random_id(ident):
                     victims.append(child)
                     continue
             stack.append(child)

@@ -471,3 +471,14 @@ def test_s6_camouflaged_links_need_lexicon() -> None:
     white_footer = "<div style='color:#fff'><a href='http://www.nmgnews.com.cn/'>内蒙古新闻网</a><a href='http://www.chinanews.com/'>中国新闻网</a><a href='http://www.cnr.cn/'>央广网</a></div>"
     text, blocks, links, _ = _run(BODY + white_footer)
     assert blocks == () and "央广网" in text
+
+
+def test_random_ids() -> None:
+    from parsers.spam import _random_id
+
+    for ident in ("cxndz", "qzxkp", "mtkrd", "abcd-efgh", "wqpl-kxna"):
+        assert _random_id(ident), ident
+    for ident in ("main", "logo", "icon", "zoom", "content", "top", "footer", "title"):
+        assert not _random_id(ident), ident
+    _, blocks, _, tree = _run(BODY + "<i id='icon'></i><b id='logo'></b>")
+    assert blocks == () and tree.css_first("#icon") is not None
