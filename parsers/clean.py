@@ -147,6 +147,9 @@ def _sponsor_shape(line: str) -> bool:
 
 _CJK = re.compile(r"[\u3400-\u9fff]")
 _NUM = re.compile(r"\d+(?:\.\d+)?")
+_VALUE_CELL = re.compile(
+    r"^[-+]?\d[\d,，.]*\s*(?:%|‰|[件条次个人万元篇项家份期场]{1,3})?\s*(?:[(（,，、].{0,40})?$"
+)
 _STAT_KW = re.compile(_tc(r"统计|公开|申请|复议|诉讼|指标|单位|办理|收费|政府信息"))
 
 
@@ -159,6 +162,7 @@ class _St:
     nums: int = 0
     kw: int = 0
     rows: int = 0
+    num_cells: int = 0  # cells whose whole text is a value (``54835``, ``45478(政府热线)``, ``10个``)
     stat_tables: int = 0  # innermost statistics tables inside (itself included)
 
     def add(self, o: _St) -> None:
@@ -169,6 +173,7 @@ class _St:
         self.nums += o.nums
         self.kw += o.kw
         self.rows += o.rows
+        self.num_cells += o.num_cells
         self.stat_tables += o.stat_tables
 
 
@@ -221,7 +226,10 @@ def _measure(root: LexborNode) -> dict[int, _St]:
                         st.kw += len(_STAT_KW.findall(text))
         if tag == "tr":
             st.rows += 1
-        elif (tag == "table" and st.stat_tables == 0 and st.nums >= 6 and st.kw >= 2 and st.rows >= 4
+        elif tag in ("td", "th"):
+            if st.nums and st.chars <= 40 and st.nodes <= 24 and _VALUE_CELL.match(normalize_space(node.text())):
+                st.num_cells += 1
+        elif (tag == "table" and st.stat_tables == 0 and st.num_cells >= 4 and st.kw >= 2 and st.rows >= 3
               and st.link_cjk * 2 < st.cjk):
             st.stat_tables = 1
         out[node.mem_id] = st

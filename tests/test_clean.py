@@ -167,7 +167,9 @@ GOV_CN = _page(
     """
 <div class="wrap"><table><tr><td>
 <table class="bd1"><tr><td><b>索 引 号：</b></td><td>000014349/2018-00222</td><td><b>主题分类：</b></td><td>卫生、体育\\医药管理</td></tr>
-<tr><td><b>标　　题：</b></td><td colspan="3">国务院办公厅2017年政府信息公开工作年度报告</td></tr></table>
+<tr><td><b>发文机关：</b></td><td>国务院办公厅</td><td><b>成文日期：</b></td><td>2018年03月27日</td></tr>
+<tr><td><b>标　　题：</b></td><td colspan="3">国务院办公厅2017年政府信息公开工作年度报告</td></tr>
+<tr><td><b>发文字号：</b></td><td>国办发〔2018〕12号</td><td><b>发布日期：</b></td><td>2018年03月30日</td></tr></table>
 </td></tr></table>
 <table><tr><td class="b12c" id="UCAP-CONTENT"><p style="text-indent:2em">"""
     + PROSE
@@ -194,6 +196,8 @@ def test_gov_cn_overlay_links_are_not_spam() -> None:
     strip_chrome(node)
     text = node_text(node)
     assert "本年度报告根据" in text and "54835" in text and "扫一扫" not in text
+    # the metadata grid (numbers, dates, 政务公开) is not a statistics table: no widening
+    assert "000014349" not in text
 
 
 def test_real_container_after_html_beats_navigation_container() -> None:
