@@ -91,7 +91,7 @@ _CHROME_PATTERNS = [
 _CHROME_ANY = [re.compile(_tc(p), re.IGNORECASE) for p in _CHROME_PATTERNS]
 # Patterns that are not anchored at the line start may only convict short lines.
 _UNANCHORED = frozenset(i for i, p in enumerate(_CHROME_PATTERNS) if not p.startswith("^"))
-_SENTENCE_END = re.compile(r"[。；！？]")
+_SENTENCE_END = re.compile(r"[。！？]")
 _SHORT = 120
 
 
