@@ -72,10 +72,11 @@ def strip_pinyin(text: str) -> tuple[str, int]:
 
 #: Words that (almost) never occur in a government report.
 _STRONG = (
-    r"百家乐|六合彩|时时彩|赌场|赌球|博彩|菠菜|老虎机|赔率|投注|盘口|足球比分|竞彩|足彩|返水|彩金|试玩金|注册送"
+    r"百家乐|六合彩|时时彩|赌场|赌球|博彩|菠菜(?:app|网|平台|官网|导航|注册|登录)|老虎机|赔率|投注(?!站)|盘口|足球比分"
+    r"|竞彩|足彩|返水|彩金|试玩金|注册送|葡京"
     r"|果博|天辰|博鱼|必一|B体育|开云(?:体育|娱乐|app|官网|平台|棋牌|电竞|登录)|雷火|竞博|JBO|金年会|火博|威尼斯人"
     r"|皇冠(?:体育|娱乐|官网|平台|登录|注册)|bet365|pg电子|麻将胡了|大发(?:快三|彩票|娱乐|官网)|\d{3,4}cc彩票|雷竞技|爱游戏"
-    r"|半岛(?:体育|电竞|官网|app|娱乐|平台)|无码|国产.{0,6}AV|视频app|私服|外挂|真人视讯|电子游艺|澳门赌|亚博|乐鱼|华体会"
+    r"|半岛(?:体育|电竞|官网|app|娱乐|平台)|无码|国产.{0,6}AV|视频app|私服|真人视讯|澳门赌|亚博(?!会)|乐鱼|华体会"
     r"|(?<!体育)(?<!福利)(?<!体育彩票)彩票(?:app|平台|官网|登录|注册|下载|网址|计划)"
 )
 #: ``X娱乐`` brand tokens (``天辰娱乐``, ``南山娱乐app``), not ``文化娱乐``.
@@ -83,7 +84,7 @@ _BRAND = r"[\u4e00-\u9fffA-Za-z0-9]{1,6}?娱乐(?:app|APP|平台|登录|登陆|�
 _LEGIT_YULE = frozenset(["文化", "休闲", "健身", "游艺", "歌舞", "文体", "大众文化", "群众", "体育", "旅游", "游戏", "影视"])
 _WEAK = re.compile(
     r"登录|登陆|注册|app|APP|下载|官网|官方网站|入口|网页版|手机版|安卓版|苹果版|最新版|平台|真人|棋牌|捕鱼|电竞|体育"
-    r"|彩票|电子|娱乐|澳门|缅甸|高利贷|网贷|[a-z]{2,}\d+|\d+[a-z]{2,}"
+    r"|彩票|电子|娱乐|澳门|缅甸|高利贷|网贷|外挂|菠菜|电子游艺|[a-z]{2,}\d+|\d+[a-z]{2,}"
 )
 _STRONG_RE = re.compile(_STRONG, re.IGNORECASE)
 _BRAND_TOKEN = re.compile(_BRAND)
@@ -433,7 +434,7 @@ def _anchor_ev(a: LexborNode) -> _Ev:
 _MEDIA = frozenset(("img", "table", "input", "iframe", "frame", "embed", "object", "video", "audio", "svg"))
 #: Characters one of which every strong lexicon term or ``X娱乐`` brand contains.
 _LEX_HINT = re.compile(
-    r"[娱彩赌博菠虎注返投盘赔比竞足果辰鱼必云雷威皇码私挂视贷游胡讯艺乐玩金]|b体|大发|半岛|华体会|bet|pg|jbo|av",
+    r"[娱彩赌博菠虎注返投盘赔比竞足果辰鱼必云雷威皇码私挂视贷游胡讯艺乐玩金葡]|b体|大发|半岛|华体会|bet|pg|jbo|av",
     re.IGNORECASE,
 )
 

@@ -482,3 +482,14 @@ def test_random_ids() -> None:
         assert not _random_id(ident), ident
     _, blocks, _, tree = _run(BODY + "<i id='icon'></i><b id='logo'></b>")
     assert blocks == () and tree.css_first("#icon") is not None
+
+
+@pytest.mark.parametrize(
+    "line",
+    ["体育彩票投注站管理", "（二）打击地下赌场", "整治违规外挂广告牌", "菠菜", "蔬菜价格 菠菜 白菜 芹菜 韭菜 黄瓜",
+     "亚博会", "规范电子游艺场所", "文化娱乐", "（三）娱乐"],
+)
+def test_report_lines_with_lexicon_lookalikes_are_not_spam(line: str) -> None:
+    assert is_spam_line(line) == 0
+    text, blocks, _, _ = _run(BODY + f"<p>{line}</p>")
+    assert blocks == () and line in text
