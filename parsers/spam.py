@@ -263,8 +263,8 @@ _HIDE_DISPLAY = re.compile(r"display:none|visibility:hidden|visibility:collapse"
 _OFFSCREEN = re.compile(r"(?:left|top|right|bottom|margin-left|margin-top):(-\d{3,}(?:\.\d+)?)(px|em|rem|pt)?|expression\(")
 _INDENT = re.compile(r"text-indent:(-\d+(?:\.\d+)?)(px|em|rem|pt)?")
 _FONT_ZERO = re.compile(r"font-size:0(?:\.\d+)?(?:px|pt|em)?(?:;|$|!)")
-_WIDTH0 = re.compile(r"(?:^|;)width:0(?:px)?(?:;|$|!)")
-_HEIGHT0 = re.compile(r"(?:^|;)height:0(?:px)?(?:;|$|!)")
+_WIDTH0 = re.compile(r"(?:^|;)width:(?:0|[0-2](?:\.\d+)?px)(?:;|$|!)")
+_HEIGHT0 = re.compile(r"(?:^|;)height:(?:0|[0-2](?:\.\d+)?px)(?:;|$|!)")
 _LINEH0 = re.compile(r"line-height:0(?:px)?(?:;|$|!)")
 
 
@@ -280,7 +280,7 @@ def _hidden_style(style: str) -> str | None:
     m = _INDENT.search(s)
     if m and _px(m.group(1), m.group(2)) <= -500:
         return "text_indent"
-    if _FONT_ZERO.search(s) or (_WIDTH0.search(s) and _HEIGHT0.search(s)) or (_LINEH0.search(s) and _HEIGHT0.search(s)):
+    if _FONT_ZERO.search(s) or (_HEIGHT0.search(s) and (_WIDTH0.search(s) or _LINEH0.search(s) or "overflow:hidden" in s)):
         return "zero_size"
     return None
 

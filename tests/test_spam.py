@@ -125,6 +125,10 @@ def test_title_and_meta_stuffing() -> None:
         "font-size:0.1px",
         "text-indent:-9999px",
         "float:left;text-indent:-469em",
+        "height:1px;width:1px;overflow:hidden",
+        "height:0;overflow:hidden",
+        "display:none !important",
+        "margin-left:-9999px",
     ],
 )
 def test_hidden_link_blocks(style: str) -> None:
@@ -493,3 +497,13 @@ def test_report_lines_with_lexicon_lookalikes_are_not_spam(line: str) -> None:
     assert is_spam_line(line) == 0
     text, blocks, _, _ = _run(BODY + f"<p>{line}</p>")
     assert blocks == () and line in text
+
+
+def test_single_hidden_anchors_sprinkled_in_prose() -> None:
+    body = BODY.replace(
+        "全年主动公开", "全年<a href='http://k.zzqx.top/1' style='display:none'>百家乐</a>主动公开", 1
+    ).replace("均已公开", "均已<a href='/2' style='font-size:0'>开云体育官网</a>公开", 1)
+    text, blocks, links, _ = _run(body)
+    _assert_body(text)
+    assert links == 2 and "百家乐" not in text and "开云" not in text
+    assert "全年主动公开政府信息54835条" in text.replace("\n", "")
