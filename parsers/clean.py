@@ -186,44 +186,52 @@ def _children(node: LexborNode) -> Iterator[LexborNode]:
 
 
 def _measure(root: LexborNode) -> dict[int, _St]:
-    """Text statistics for every element under ``root`` (post-order, no recursion)."""
+    """Text statistics for every element under ``root`` (post-order, no recursion).
+
+    Each element's record is created when its parent is first visited and filled in two steps:
+    its own text nodes at once, its children's totals when it is popped the second time."""
     out: dict[int, _St] = {}
+    root_st = _St()
+    out[root.mem_id] = root_st
+    # entry: node, its record, child records (None before the first visit), flags
     # flags: 1 = inside a link, 2 = inside a table (numbers and keywords are counted only there)
-    stack: list[tuple[LexborNode, bool, int]] = [(root, False, 0)]
+    stack: list[tuple[LexborNode, _St, list[_St] | None, int]] = [(root, root_st, None, 0)]
+    cjk_findall, num_findall, kw_findall = _CJK.findall, _NUM.findall, _STAT_KW.findall
     while stack:
-        node, done, flags = stack.pop()
+        node, st, kids, flags = stack.pop()
         tag = node.tag
-        if tag == "a":
-            flags |= 1
-        elif tag == "table":
-            flags |= 2
-        if not done:
-            stack.append((node, True, flags))
-            if tag not in SKIP_TAGS:
-                for child in _children(node):
-                    if child.is_element_node:
-                        stack.append((child, False, flags))
-            continue
-        st = _St()
-        if tag not in SKIP_TAGS:
-            for child in _children(node):
+        if kids is None:
+            if tag == "a":
+                flags |= 1
+            elif tag == "table":
+                flags |= 2
+            kids = []
+            stack.append((node, st, kids, flags))
+            if tag in SKIP_TAGS:
+                continue
+            child = node.child
+            while child is not None:
                 if child.is_element_node:
-                    sub = out.get(child.mem_id)
-                    if sub is not None:
-                        st.add(sub)
+                    sub = _St()
+                    out[child.mem_id] = sub
+                    kids.append(sub)
+                    stack.append((child, sub, None, flags))
                 elif child.is_text_node:
                     text = child.text_content
-                    if not text or text.isspace():
-                        continue
-                    n_cjk = len(_CJK.findall(text))
-                    if flags & 1:
-                        st.link_cjk += n_cjk
-                    else:
-                        st.cjk += n_cjk
-                    st.chars += len(text.strip())
-                    if flags & 2:
-                        st.nums += len(_NUM.findall(text))
-                        st.kw += len(_STAT_KW.findall(text))
+                    if text and not text.isspace():
+                        n_cjk = len(cjk_findall(text))
+                        if flags & 1:
+                            st.link_cjk += n_cjk
+                        else:
+                            st.cjk += n_cjk
+                        st.chars += len(text.strip())
+                        if flags & 2:
+                            st.nums += len(num_findall(text))
+                            st.kw += len(kw_findall(text))
+                child = child.next
+            continue
+        for sub in kids:
+            st.add(sub)
         if tag == "tr":
             st.rows += 1
         elif tag in ("td", "th"):
@@ -232,7 +240,6 @@ def _measure(root: LexborNode) -> dict[int, _St]:
         elif (tag == "table" and st.stat_tables == 0 and st.num_cells >= 4 and st.kw >= 2 and st.rows >= 3
               and st.link_cjk * 2 < st.cjk):
             st.stat_tables = 1
-        out[node.mem_id] = st
     return out
 
 

@@ -440,47 +440,50 @@ _LEX_HINT = re.compile(
 
 
 def _measure(root: LexborNode) -> dict[int, _Ev]:
-    """Evidence for every element under ``root`` (post-order, iterative)."""
+    """Evidence for every element under ``root`` (post-order, iterative). An element's record is
+    made when its parent is first visited: own text at once, children's totals on the way back."""
     out: dict[int, _Ev] = {}
-    stack: list[tuple[LexborNode, bool]] = [(root, False)]
+    root_ev = _anchor_ev(root) if root.tag == "a" else _Ev()
+    out[root.mem_id] = root_ev
+    stack: list[tuple[LexborNode, _Ev, list[_Ev] | None]] = [(root, root_ev, None)]
+    lex_hint, footer_mark = _LEX_HINT.search, _FOOTER_MARK.search
     while stack:
-        node, done = stack.pop()
+        node, ev, kids = stack.pop()
         tag = node.tag
-        if not done:
+        if kids is None:
             if tag == "a":
-                out[node.mem_id] = _anchor_ev(node)
-                continue
-            stack.append((node, True))
+                continue  # anchors are leaves: their evidence was taken as a whole
+            kids = []
+            stack.append((node, ev, kids))
+            if tag in _MEDIA:
+                ev.n_media = 1
+                if tag in ("iframe", "frame"):
+                    ev.n_iframe = 1
             if tag in _SKIP_TEXT:
                 continue
-            for child in _children(node):
+            child = node.child
+            while child is not None:
                 if child.is_element_node:
-                    stack.append((child, False))
-            continue
-        ev = _Ev()
-        if tag in _MEDIA:
-            ev.n_media = 1
-            if tag in ("iframe", "frame"):
-                ev.n_iframe = 1
-        if tag not in _SKIP_TEXT:
-            for child in _children(node):
-                if child.is_element_node:
-                    sub = out.get(child.mem_id)
-                    if sub is not None:
-                        ev.add(sub)
+                    sub = _anchor_ev(child) if child.tag == "a" else _Ev()
+                    out[child.mem_id] = sub
+                    kids.append(sub)
+                    stack.append((child, sub, None))
                 elif child.is_text_node:
                     text = child.text_content
                     if text and not text.isspace():
                         ev.chars += len(text.strip())
-                        if _LEX_HINT.search(text):
+                        if lex_hint(text):
                             ev.hits += _text_hits(text)
-                        if _FOOTER_MARK.search(text):
+                        if footer_mark(text):
                             ev.n_footer += 1
+                child = child.next
+            continue
+        for sub in kids:
+            ev.add(sub)
         if tag in _SALAD_TAGS and ev.chars == 0 and ev.n_a == 0 and ev.n_media == 0:
             ident = node.attributes.get("id")
             if ident and _random_id(ident):
                 ev.n_salad += 1
-        out[node.mem_id] = ev
     return out
 
 
