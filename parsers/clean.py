@@ -435,7 +435,8 @@ def _cut_after_end_markers(node: LexborNode, stats: dict[int, _St]) -> int:
     markers: list[LexborNode] = []
     if END_SELECTORS:
         markers.extend(node.css(END_SELECTORS))
-    if END_COMMENTS:
+    raw = (node.html or "") if END_COMMENTS else ""
+    if any(m in raw for m in END_COMMENTS):
         stack = [node]
         seen = 0
         while stack and seen < 100_000:
