@@ -312,13 +312,23 @@ def _with_tables(root: LexborNode, node: LexborNode, stats: dict[int, _St]) -> L
     depth_of = {mid: i for i, mid in enumerate(ancestors)}
     for table in _stat_tables(root, stats):
         cur = table
+        in_chrome = False
         while cur is not None and cur.mem_id not in ancestors:
+            in_chrome = in_chrome or _chrome_named(cur)
             cur = cur.parent
-        if cur is None:
-            continue
+        if cur is None or in_chrome:
+            continue  # a counter or sidebar table inside header/nav/footer chrome
         if depth_of[cur.mem_id] > depth_of[result.mem_id]:
             result = ancestors[cur.mem_id]
     return result
+
+
+def _chrome_named(el: LexborNode) -> bool:
+    if el.tag in ("header", "nav", "footer", "aside"):
+        return True
+    attrs = el.attributes
+    ident, cls = attrs.get("id"), attrs.get("class")
+    return bool((ident and _CHROME_NAME.match(ident)) or (cls and any(_CHROME_NAME.match(c) for c in cls.split())))
 
 
 def _stat_tables(root: LexborNode, stats: dict[int, _St]) -> Iterator[LexborNode]:
@@ -412,10 +422,7 @@ def _is_chrome_block(el: LexborNode, st: _St) -> bool:
         return True
     if tag == "form" and el.css_first("input, select, button") is not None and st.cjk < 40:
         return True
-    attrs = el.attributes
-    cls = attrs.get("class")
-    ident = attrs.get("id")
-    if (ident and _CHROME_NAME.match(ident)) or (cls and any(_CHROME_NAME.match(c) for c in cls.split())):
+    if _chrome_named(el):
         return True
     if st.nodes <= 300 and st.chars <= 400 and st.chars and _CHROME_HINT.search(el.text(deep=True)):
         lines = list(iter_segments(el))

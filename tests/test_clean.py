@@ -399,3 +399,15 @@ def test_seed_chrome_lines_are_exactly_the_site_chrome() -> None:
         "蒙ICP備05003330號 蒙?網警150202000048 政府網站標識碼:1502000040",
         "蒙公網安備 15020702000161號",
     ]
+
+
+def test_counter_table_in_footer_does_not_widen() -> None:
+    counter = (
+        "<div class='footer'><table><tr><td>网站访问统计</td><td>次</td></tr><tr><td>今日访问</td><td>123</td></tr>"
+        "<tr><td>本月访问</td><td>4567</td></tr><tr><td>累计访问</td><td>890123</td></tr>"
+        "<tr><td>信息公开条数</td><td>5432</td></tr></table><p>蒙ICP备05003330号</p></div>"
+    )
+    html = _page(NAV + f"<div class='main'><div id='zoom'><p>{PROSE}</p>{STATS_TABLE}</div></div>" + counter)
+    tree = LexborHTMLParser(html)
+    node, family = find_container(tree)
+    assert family == "hanweb" and node.attributes.get("id") == "zoom"
