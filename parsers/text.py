@@ -46,76 +46,70 @@ def compact(text: str) -> str:
     return _WS.sub("", _ZERO_WIDTH.sub("", text))
 
 
-_HALF_TO_FULL = str.maketrans({"(": "（", ")": "）", ":": "：", ";": "；", ",": "，", "?": "？", "!": "！"})
+_HALF_TO_FULL = {ord(k): v for k, v in {"(": "（", ")": "）", ":": "：", ";": "；", ",": "，", "?": "？", "!": "！"}.items()}
+#: full-width digits and Latin letters (U+FF10–U+FF5A, U+FF0E) → their NFKC (ASCII) forms;
+#: one ``str.translate`` instead of a per-character generator (this runs on every label)
+_FOLD = {c: unicodedata.normalize("NFKC", chr(c)) for c in [*range(0xFF10, 0xFF5B), 0xFF0E]}
+#: fold then half → full in one pass (both are per-character maps, so they compose)
+_LABEL = {**_FOLD, **{c: v.translate(_HALF_TO_FULL) for c, v in _FOLD.items()}, **_HALF_TO_FULL}
 
 
 def fold_width(text: str) -> str:
     """Full-width digits and Latin letters to ASCII (NFKC on those only)."""
-    return "".join(
-        unicodedata.normalize("NFKC", ch) if "\uff10" <= ch <= "\uff5a" or ch == "\uff0e" else ch
-        for ch in text
-    )
+    return text.translate(_FOLD)
 
 
 def normalize_label(text: str) -> str:
     """A row/column label as stored in ``label``: no white space, ASCII digits,
     full-width brackets, colons and commas (the form the national templates print)."""
-    return fold_width(compact(text)).translate(_HALF_TO_FULL)
-
-
-def _walk(node: LexborNode) -> Iterator[tuple[str, LexborNode | None]]:
-    """Yield ("text", node), ("open", node), ("close", None) events without recursion
-    (pages nest 10,000 deep)."""
-    stack: list[LexborNode | None] = [node]
-    while stack:
-        cur = stack.pop()
-        if cur is None:
-            yield "close", None
-            continue
-        tag = cur.tag
-        if tag == "-text":
-            yield "text", cur
-            continue
-        if tag is None or tag.startswith("-") or tag in SKIP_TAGS:
-            continue
-        yield "open", cur
-        stack.append(None)
-        children = []
-        child = cur.child
-        while child is not None:
-            children.append(child)
-            child = child.next
-        stack.extend(reversed(children))
+    return compact(text).translate(_LABEL)
 
 
 def iter_segments(node: LexborNode) -> Iterator[str]:
-    """Text segments of ``node`` in document order (empty ones skipped)."""
+    """Text segments of ``node`` in document order (empty ones skipped).
+
+    One loop over an explicit stack (pages nest 10,000 deep, so no recursion). This is the
+    hottest function of the parser (every page is walked several times), hence the shape:
+    children pushed right to left via ``last_child``/``prev``, a ``None`` marker pushed only
+    for block elements (closing an inline element ends no line), and white space normalised
+    only when a line has text.
+    """
     buf: list[str] = []
-    opened: list[str] = []
-    for kind, cur in _walk(node):
-        if kind == "text":
-            assert cur is not None
-            buf.append(cur.text_content or "")
-            continue
-        if kind == "open":
-            assert cur is not None
-            tag = cur.tag or ""
-            opened.append(tag)
-            if tag in BLOCK_TAGS:
+    stack: list[LexborNode | None] = [node]
+    pop, push = stack.pop, stack.append
+    block_tags, skip_tags = BLOCK_TAGS, SKIP_TAGS
+    while stack:
+        cur = pop()
+        if cur is None:  # a block element closes: the line ends
+            if buf:
                 line = normalize_space("".join(buf))
-                buf.clear()
+                buf = []
                 if line:
                     yield line
             continue
-        tag = opened.pop() if opened else ""
-        if tag in BLOCK_TAGS:
-            line = normalize_space("".join(buf))
-            buf.clear()
-            if line:
-                yield line
-    line = normalize_space("".join(buf))
-    if line:
-        yield line
+        tag = cur.tag
+        if tag == "-text":
+            text = cur.text_content
+            if text:
+                buf.append(text)
+            continue
+        if tag is None or tag[0] == "-" or tag in skip_tags:
+            continue
+        if tag in block_tags:
+            if buf:
+                line = normalize_space("".join(buf))
+                buf = []
+                if line:
+                    yield line
+            push(None)
+        child = cur.last_child
+        while child is not None:
+            push(child)
+            child = child.prev
+    if buf:
+        line = normalize_space("".join(buf))
+        if line:
+            yield line
 
 
 def node_text(node: LexborNode, sep: str = "\n") -> str:
