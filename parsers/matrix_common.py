@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 
+from .catalogue import level_of
 from .grid import GridCell
 from .model import Fact
 from .text import compact, normalize_label, normalize_space
@@ -54,20 +55,9 @@ _NUMBERING = re.compile(
 )
 _PUNCT = re.compile(r"[“”\"'‘’「」『』、，,。.．；;：:·•\-—_]")
 _PAREN = re.compile(r"（[^（）]*）?$|（[^（）]*）")
-_LEVEL1 = re.compile(r"^[一二三四五六七八九十]+[、.．]")
-_LEVEL2 = re.compile(r"^（[一二三四五六七八九十]+）")
-_LEVEL3 = re.compile(r"^\d{1,2}[.．、]")
-
-
 def numbering_level(label: str) -> int | None:
-    """1 for ``一、``, 2 for ``（一）``, 3 for ``1.`` (on a ``normalize_label``-ed label)."""
-    if _LEVEL1.match(label):
-        return 1
-    if _LEVEL2.match(label):
-        return 2
-    if _LEVEL3.match(label):
-        return 3
-    return None
+    """1 for ``一、``, 2 for ``（一）``, 3 for ``1.`` — the era-1 rule, shared."""
+    return level_of(label)
 
 
 def label_key(text: str) -> str:
