@@ -54,7 +54,10 @@ def to_rows(report: Report, source: PageSource, rid: str, *, blank_as_zero: bool
     indicators = [
         _indicator_row(rid, f, blank_as_zero, t.kind, report) for t in report.tables for f in t.facts
     ]
-    checks = [(rid, c.check, c.expected, c.actual, c.ok, c.detail) for c in report.checks]
+    checks = [
+        (rid, c.check, c.expected, c.actual, c.ok, c.detail, "soft" if ".soft." in c.check else "identity")
+        for c in report.checks
+    ]
     m = report.metadata
     row = (
         rid,

@@ -79,6 +79,7 @@ CHECKS: tuple[Column, ...] = (
     Column("actual", "float64", "What the parts add up to.", "81.0"),
     Column("ok", "bool", "true: holds; false: fails; null: not assessable (a term missing or blank).", "true"),
     Column("detail", "string", "The arithmetic in words.", "收到申请数 81 = 当面 39 + 传真 0 + 网络 8 + 信函 34", False),
+    Column("severity", "dict", "`identity` (the form's arithmetic must hold) or `soft` (an inequality or name-list count that usually holds; a failure is worth a look, not proof of an error).", "identity", False),
 )
 
 ERRORS: tuple[Column, ...] = (

@@ -53,7 +53,7 @@ def ind_row(rid: str, row_no: int, ident: str | None, value: float | None, *, co
 
 def check_row(rid: str, name: str, ok: bool | None, expected: float = 10.0, actual: float = 9.0) -> tuple:
     values = {"report_id": rid, "check": name, "expected": expected, "actual": actual, "ok": ok,
-              "detail": f"{expected:g} = {actual:g}"}
+              "detail": f"{expected:g} = {actual:g}", "severity": "identity"}
     return tuple(values[c.name] for c in CHECKS)
 
 
