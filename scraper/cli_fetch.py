@@ -1,48 +1,41 @@
 """``xxgk fetch``, ``xxgk discover`` and ``xxgk update``: the network side of the CLI.
 
-Thin by design: flags become a FetchConfig, the work happens in ``update``/``discover``, and
-every command ends with one summary line on stderr and a documented exit code
+Only the argument parsers live here (they import nothing heavy, so ``xxgk --help`` starts
+fast); the commands themselves are in ``scraper.fetch_commands``, imported when one runs.
+Every command ends with one summary line on stderr and a documented exit code
 (0 ok, 1 some URLs failed, 2 usage/config, 3 archive/write fatal, 4 locked).
 """
 
 from __future__ import annotations
 
 import argparse
-import asyncio
-import logging
-import sys
-from collections.abc import Sequence
-from dataclasses import replace
-from pathlib import Path
+from collections.abc import Callable, Sequence
 
-from scraper.archive import Archive
-from scraper.discover import DEFAULT_MAX_PAGES, discover
-from scraper.errors import ArchiveError, ConfigError, LockedError, WriteError
-from scraper.fetch import (
+from scraper.defaults import (
+    DEFAULT_ARCHIVE_DIR,
     DEFAULT_DELAY_S,
     DEFAULT_MAX_BODY_BYTES,
+    DEFAULT_MAX_PAGES,
+    DEFAULT_OUT_DIR,
     DEFAULT_PER_HOST,
     DEFAULT_RETRIES,
     DEFAULT_TIMEOUT_S,
-    FetchConfig,
-    Fetcher,
-)
-from scraper.netguard import UrlGuard
-from scraper.update import (
-    DEFAULT_ARCHIVE_DIR,
-    DEFAULT_OUT_DIR,
-    EXIT_ARCHIVE,
-    EXIT_FAILED,
-    EXIT_LOCKED,
-    EXIT_OK,
-    EXIT_USAGE,
-    archive_lock,
-    harvest,
-    load_sources,
-    run_update,
 )
 
 __all__ = ["add_commands", "main"]
+
+
+def _lazy(name: str) -> Callable[[argparse.Namespace], int]:
+    def run(args: argparse.Namespace) -> int:
+        from scraper import fetch_commands
+
+        return int(getattr(fetch_commands, name)(args))
+
+    run.__name__ = name
+    return run
+
+
+cmd_fetch, cmd_discover, cmd_update = _lazy("cmd_fetch"), _lazy("cmd_discover"), _lazy("cmd_update")
 
 
 def add_commands(subparsers: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -156,132 +149,15 @@ def _network_options(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def fetch_config(args: argparse.Namespace) -> FetchConfig:
-    """Flags → FetchConfig; negative numbers are usage errors."""
-    for name in ("delay", "per_host", "timeout", "retries", "max_bytes"):
-        if getattr(args, name) < 0 or (
-            name in ("per_host", "timeout", "max_bytes") and getattr(args, name) == 0
-        ):
-            raise ConfigError(f"--{name.replace('_', '-')} must be positive")
-    config = FetchConfig(
-        delay_s=args.delay,
-        per_host=args.per_host,
-        timeout_s=args.timeout,
-        retries=args.retries,
-        max_body_bytes=args.max_bytes,
-        guard=UrlGuard(allow_private=args.allow_private),
-    )
-    return replace(config, user_agent=args.user_agent) if args.user_agent else config
-
-
-def _read_urls(args: argparse.Namespace) -> list[str]:
-    urls = list(args.urls)
-    if args.urls_file:
-        try:
-            text = Path(args.urls_file).read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError) as exc:
-            raise ConfigError(f"cannot read URL list: {exc}", location=args.urls_file) from exc
-        urls.extend(
-            line.strip() for line in text.splitlines() if line.strip() and not line.lstrip().startswith("#")
-        )
-    if not urls:
-        raise ConfigError("give URLs or --urls FILE")
-    return urls
-
-
-def _guarded(run: object) -> int:
-    """Map fatal errors to exit codes and one stderr line (the main CLI does the same)."""
-    try:
-        return int(run())  # type: ignore[operator]
-    except ConfigError as exc:
-        print(f"xxgk: {exc}", file=sys.stderr)
-        return EXIT_USAGE
-    except LockedError as exc:
-        print(f"xxgk: {exc}", file=sys.stderr)
-        return EXIT_LOCKED
-    except (ArchiveError, WriteError) as exc:
-        print(f"xxgk: {exc}", file=sys.stderr)
-        return EXIT_ARCHIVE
-
-
-def cmd_fetch(args: argparse.Namespace) -> int:
-    def run() -> int:
-        urls = _read_urls(args)
-        config = fetch_config(args)
-        archive_dir = Path(args.archive)
-        with archive_lock(archive_dir), Archive(archive_dir) as archive:
-            stats = asyncio.run(_fetch(urls, archive, config, args))
-        print(f"fetch: {stats.line()} → {archive_dir}", file=sys.stderr)
-        return EXIT_FAILED if stats.failures else EXIT_OK
-
-    return _guarded(run)
-
-
-async def _fetch(urls: list[str], archive: Archive, config: FetchConfig, args: argparse.Namespace):  # noqa: ANN202
-    async with Fetcher(config) as fetcher:
-        return await harvest(
-            urls,
-            archive,
-            fetcher,
-            source=args.source,
-            attachments=not args.no_attachments,
-            skip_known=args.skip_known,
-        )
-
-
-def cmd_discover(args: argparse.Namespace) -> int:
-    def run() -> int:
-        if args.pages < 1:
-            raise ConfigError("--pages must be at least 1")
-        config = fetch_config(args)
-        failed = asyncio.run(_discover(args, config))
-        return EXIT_FAILED if failed else EXIT_OK
-
-    return _guarded(run)
-
-
-async def _discover(args: argparse.Namespace, config: FetchConfig) -> int:
-    failed = found = pages = 0
-    async with Fetcher(config) as fetcher:
-        for listing in args.listings:
-            result = await discover(fetcher, listing, max_pages=args.pages)
-            pages += len(result.pages)
-            for link in result.reports:
-                found += 1
-                print(f"{link.url}\t{link.title}" if args.titles else link.url, flush=True)
-            for page, reason in result.errors:
-                failed += 1
-                print(f"xxgk: {page}: {reason}", file=sys.stderr)
-    print(f"discover: {found} report links on {pages} listing pages, {failed} pages failed", file=sys.stderr)
-    return failed
-
-
-def cmd_update(args: argparse.Namespace) -> int:
-    def run() -> int:
-        base = FetchConfig(guard=UrlGuard(allow_private=args.allow_private))
-        config = load_sources(Path(args.config), base)
-        summary = run_update(
-            config,
-            Path(args.archive),
-            Path(args.out),
-            log_file=Path(args.log) if args.log else None,
-            reparse=args.reparse,
-            jobs=args.jobs,
-        )
-        print(summary.line(), file=sys.stderr)
-        return summary.exit_code
-
-    return _guarded(run)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Standalone entry (``python -m scraper.cli_fetch fetch …``) while the main CLI grows."""
+    """Standalone entry point (``python -m scraper.cli_fetch``) with just these commands."""
     parser = argparse.ArgumentParser(prog="xxgk")
     add_commands(parser.add_subparsers(dest="command", required=True))
     args = parser.parse_args(argv)
-    logging.basicConfig(level=logging.WARNING, format="xxgk: %(message)s")
     return int(args.func(args))
 
 
-if __name__ == "__main__":
+if __name__ == "__main__":  # pragma: no cover
     raise SystemExit(main())

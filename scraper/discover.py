@@ -36,7 +36,8 @@ __all__ = [
 
 log = logging.getLogger("xxgk.discover")
 
-DEFAULT_MAX_PAGES = 10
+from scraper.defaults import DEFAULT_MAX_PAGES  # noqa: E402 - re-exported
+
 _YEAR = r"(?:(?:19|20)\d{2}|[〇零○Ｏ一二三四五六七八九]{4}|[０-９]{4})"
 _DISCLOSURE = r"(?:信息|资讯|資訊|資信|政务|政務)?公[开開]"
 _REPORT = r"(?:年度?[报報]告|年[报報]|工作[报報]告|[报報]告)"

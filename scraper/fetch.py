@@ -48,20 +48,23 @@ __all__ = [
 
 log = logging.getLogger("xxgk.fetch")
 
+from scraper.defaults import (  # noqa: E402 - re-exported names
+    DEFAULT_DELAY_S,
+    DEFAULT_MAX_BODY_BYTES,
+    DEFAULT_PER_HOST,
+    DEFAULT_RETRIES,
+    DEFAULT_TIMEOUT_S,
+)
+
 DEFAULT_USER_AGENT = (
     f"xxgk/{__version__} (research crawler for government information-disclosure annual reports)"
 )
 DEFAULT_ROBOTS_AGENT = "xxgk"
-DEFAULT_DELAY_S = 2.0  # between request starts to one host
-DEFAULT_PER_HOST = 1
-DEFAULT_TIMEOUT_S = 30.0  # connect / each read
 DEFAULT_DEADLINE_S = 120.0  # one whole attempt, so a trickling body cannot hold us forever
-DEFAULT_RETRIES = 4
 DEFAULT_BACKOFF_S = 1.0  # first backoff; doubles per attempt, plus jitter
 DEFAULT_BACKOFF_MAX_S = 60.0
 DEFAULT_MAX_RETRY_AFTER_S = 300.0  # a longer Retry-After means "not today": give up
 DEFAULT_MAX_REDIRECTS = 10
-DEFAULT_MAX_BODY_BYTES = 50 * 1024 * 1024
 DEFAULT_MAX_DECOMPRESSED_BYTES = 200 * 1024 * 1024
 DEFAULT_RETRY_STATUSES = frozenset({408, 429, 500, 502, 503, 504, 520, 521, 522, 523, 524})
 REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})

@@ -48,12 +48,19 @@ __all__ = [
 
 log = logging.getLogger("xxgk.update")
 
-DEFAULT_ARCHIVE_DIR = Path("output/archive")
-DEFAULT_OUT_DIR = Path("output")
+from scraper.defaults import (  # noqa: E402 - re-exported names
+    DEFAULT_ARCHIVE_DIR,
+    DEFAULT_OUT_DIR,
+    EXIT_ARCHIVE,
+    EXIT_FAILED,
+    EXIT_LOCKED,
+    EXIT_OK,
+    EXIT_USAGE,
+)
+
 LOCK_NAME = ".xxgk.lock"
 LOG_NAME = "update.log"
 DEFAULT_IN_FLIGHT = 16  # tasks awaiting a host slot; politeness itself is per host
-EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_ARCHIVE, EXIT_LOCKED = 0, 1, 2, 3, 4
 
 
 @dataclass
