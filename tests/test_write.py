@@ -71,3 +71,21 @@ def test_empty_run_still_writes_every_file(tmp_path) -> None:
         "reports.csv", "reports.parquet",
     ]
     assert pq.read_table(tmp_path / "indicators.parquet").num_rows == 0
+
+
+def test_column_formatters_match_csv_cell() -> None:
+    """The per-column fast formatters write exactly what ``_csv_cell`` writes."""
+    from scraper.schema import TABLES
+    from scraper.write import _csv_cell, _formatter
+
+    samples = [None, "", "包头", "=1+1", "-", "+x", "@a", "\tt", 0, 7, -3, True, False, 0.0, 1.0, -2.5,
+               1e16, 3.25, dt.date(2018, 3, 22), 54835.0]
+    for cols in TABLES.values():
+        for col in cols:
+            f = _formatter(col)
+            for v in samples:
+                try:
+                    want = _csv_cell(v, col)
+                except (TypeError, ValueError):
+                    continue
+                assert f(v) == want, (col.name, v)
