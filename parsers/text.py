@@ -114,4 +114,9 @@ def iter_segments(node: LexborNode) -> Iterator[str]:
 
 def node_text(node: LexborNode, sep: str = "\n") -> str:
     """Text of ``node``: its segments joined by ``sep``."""
+    child = node.child
+    if child is not None and child.next is None and child.tag == "-text":
+        tag = node.tag  # a cell holding one text node (most cells): no walk needed
+        if tag and tag[0] != "-" and tag not in SKIP_TAGS:
+            return normalize_space(child.text_content or "")
     return sep.join(iter_segments(node))
