@@ -29,9 +29,7 @@ from collections.abc import Iterable, Iterator
 
 from .errors import ConfigError
 from .inputs import Task
-from .models import PageError
-from .normalize import PageRows
-from .pipeline import Options, process_task
+from .pipeline import Options, Result, process_encoded
 
 __all__ = ["BATCH", "dask_results", "parse_batch"]
 
@@ -41,9 +39,10 @@ BATCH = 32
 IN_FLIGHT_PER_WORKER = 4
 
 
-def parse_batch(tasks: list[Task], options: Options) -> list[PageRows | PageError]:
-    """Runs on a Dask worker: the local pipeline's own per-page function, batch by batch."""
-    return [process_task(t, options) for t in tasks]
+def parse_batch(tasks: list[Task], options: Options) -> list[Result]:
+    """Runs on a Dask worker: the local pipeline's own per-page function, batch by batch
+    (rows and their CSV text, as a local worker process returns them)."""
+    return [process_encoded(t, options) for t in tasks]
 
 
 def _client(scheduler: str | None, jobs: int):
@@ -67,7 +66,7 @@ def _client(scheduler: str | None, jobs: int):
 
 def dask_results(
     tasks: Iterable[Task], options: Options, *, scheduler: str | None = None, jobs: int = 1,
-) -> Iterator[PageRows | PageError]:
+) -> Iterator[Result]:
     """Results in input order, parsed on the cluster at ``scheduler`` (or a local one)."""
     client, cluster = _client(scheduler, jobs)
     in_flight: deque = deque()

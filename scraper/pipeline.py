@@ -28,7 +28,7 @@ from .inputs import PAGE_SUFFIXES, WARC_SUFFIXES, Task, iter_tasks, read_task
 from .models import PageError
 from .normalize import PageRows, to_rows
 from .progress import Progress
-from .write import RunWriter
+from .write import RunWriter, format_csv
 
 __all__ = [
     "DEFAULT_PAGE_TIMEOUT_S", "RunSummary", "Options", "count_pages", "parse_paths", "process_task",
@@ -127,9 +127,26 @@ def _source_of(task: Task) -> str:
     return task.source.source if task.source is not None else task.location
 
 
-def _worker_batch(args: tuple[list[Task], Options]) -> list[PageRows | PageError]:
+#: a page's result and, for parsed pages, its rows already formatted as CSV text per table
+Result = tuple["PageRows | PageError", "dict[str, str] | None"]
+
+
+def process_encoded(task: Task, options: Options) -> Result:
+    """``process_task`` plus the CSV text of the page's rows, for worker processes: the
+    formatting is the parent's main cost per page, so it is done where the parsing is."""
+    result = process_task(task, options)
+    if isinstance(result, PageError):
+        return result, None
+    return result, {
+        "reports": format_csv("reports", [result.report]),
+        "indicators": format_csv("indicators", result.indicators),
+        "checks": format_csv("checks", result.checks),
+    }
+
+
+def _worker_batch(args: tuple[list[Task], Options]) -> list[Result]:
     tasks, options = args
-    return [process_task(t, options) for t in tasks]
+    return [process_encoded(t, options) for t in tasks]
 
 
 def _batched(tasks: Iterable[Task], size: int) -> Iterator[list[Task]]:
@@ -138,7 +155,7 @@ def _batched(tasks: Iterable[Task], size: int) -> Iterator[list[Task]]:
         yield batch
 
 
-def _results(tasks: Iterable[Task], options: Options, jobs: int) -> Iterator[PageRows | PageError]:
+def _results(tasks: Iterable[Task], options: Options, jobs: int) -> Iterator[Result]:
     """Results in input order, with bounded memory and no idle cores.
 
     Tasks go to the pool in small batches (one round trip per ``BATCH`` pages); at most
@@ -147,9 +164,9 @@ def _results(tasks: Iterable[Task], options: Options, jobs: int) -> Iterator[Pag
     waited for first (input order) while the workers keep going on the rest: a sliding
     window, not windows that drain before the next one starts.
     """
-    if jobs <= 1:
+    if jobs <= 1:  # one process: the writer formats the CSV, same cost, no copy
         for t in tasks:
-            yield process_task(t, options)
+            yield process_task(t, options), None
         return
     ctx = mp.get_context("fork" if sys.platform.startswith("linux") else None)
     in_flight: deque = deque()
@@ -230,7 +247,7 @@ def parse_paths(
     writer = RunWriter(out)
     seen: dict[str, str] = {}
     try:
-        for result in results:
+        for result, csv_text in results:
             summary.pages += 1
             if isinstance(result, PageError):
                 _record_error(summary, writer, result)
@@ -244,9 +261,10 @@ def parse_paths(
                 seen[result.report_id] = result.report[1]
                 summary.ok += 1
                 summary.values += len(result.indicators)
-                writer.add("reports", [result.report])
-                writer.add("indicators", result.indicators)
-                writer.add("checks", result.checks)
+                text = csv_text or {}
+                writer.add("reports", [result.report], text.get("reports"))
+                writer.add("indicators", result.indicators, text.get("indicators"))
+                writer.add("checks", result.checks, text.get("checks"))
             progress.update(summary.pages, summary.failed)
     except BaseException:
         writer.abort()

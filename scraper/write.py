@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import csv
 import datetime as dt
+import io
 import os
 from collections.abc import Iterable, Sequence
 from pathlib import Path
@@ -20,7 +21,7 @@ from typing import Any
 from .errors import WriteError
 from .schema import TABLES, Column, arrow_schema
 
-__all__ = ["RunWriter", "TableSink", "neutralize", "sweep_temp_files"]
+__all__ = ["RunWriter", "TableSink", "format_csv", "neutralize", "sweep_temp_files"]
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 #: rows buffered per Parquet row group, per table (bounded memory)
@@ -81,6 +82,15 @@ def _formatter(col: Column):
     return lambda v: _csv_cell(v, col)
 
 
+def format_csv(name: str, rows: Sequence[tuple]) -> str:
+    """CSV lines of ``rows`` of table ``name``, exactly as the sink writes them. Workers call
+    this so the formatting (the parent's main cost per page) runs in parallel."""
+    buf = io.StringIO()
+    fmts = [_formatter(c) for c in TABLES[name]]
+    csv.writer(buf).writerows([f(v) for f, v in zip(fmts, r)] for r in rows)
+    return buf.getvalue()
+
+
 def sweep_temp_files(out: Path) -> None:
     """Remove temp files a killed run left behind."""
     if not out.is_dir():
@@ -101,7 +111,6 @@ class TableSink:
         self.rows = 0
         self._tmp: dict[str, Path] = {}
         self._csv_file = None
-        self._csv = None
         self._pq = None
         pid = os.getpid()
         for fmt in self.formats:
@@ -113,8 +122,7 @@ class TableSink:
                 self._csv_file = open(  # noqa: SIM115
                     self._tmp["csv"], "w", encoding="utf-8", newline="", buffering=1 << 20)
                 self._csv_file.write("\ufeff")
-                self._csv = csv.writer(self._csv_file)
-                self._csv.writerow([c.name for c in self.columns])
+                csv.writer(self._csv_file).writerow([c.name for c in self.columns])
             if "parquet" in self.formats:
                 import pyarrow.parquet as pq
 
@@ -125,20 +133,27 @@ class TableSink:
         except OSError as exc:
             raise WriteError(f"cannot write {name} into {out}: {exc}", location=str(out)) from exc
 
-    def add(self, rows: Iterable[tuple]) -> None:
-        self.buffer.extend(rows)
-        if len(self.buffer) >= ROW_GROUP_ROWS.get(self.name, 10_000):
-            self.flush()
+    def add(self, rows: Iterable[tuple], csv_text: str | None = None) -> None:
+        """Append rows. ``csv_text``: the same rows already formatted by ``format_csv`` (in a
+        worker process, so the parent only copies text); CSV is written at once, in call
+        order, and Parquet rows are buffered up to one row group."""
+        rows = rows if isinstance(rows, list) else list(rows)
+        try:
+            if self._csv_file is not None and rows:
+                self._csv_file.write(csv_text if csv_text is not None else format_csv(self.name, rows))
+        except OSError as exc:
+            raise WriteError(f"cannot write {self.name}: {exc}", location=str(self.out)) from exc
+        self.rows += len(rows)
+        if self._pq is not None:
+            self.buffer.extend(rows)
+            if len(self.buffer) >= ROW_GROUP_ROWS.get(self.name, 10_000):
+                self.flush()
 
     def flush(self) -> None:
         if not self.buffer:
             return
         rows, self.buffer = self.buffer, []
-        self.rows += len(rows)
         try:
-            if self._csv is not None:
-                fmts = [_formatter(c) for c in self.columns]
-                self._csv.writerows([f(v) for f, v in zip(fmts, r)] for r in rows)
             if self._pq is not None:
                 self._pq.write_table(self._arrow(rows))
         except OSError as exc:
@@ -209,8 +224,8 @@ class RunWriter:
             self.abort()
             raise
 
-    def add(self, name: str, rows: Iterable[tuple]) -> None:
-        self.sinks[name].add(rows)
+    def add(self, name: str, rows: Iterable[tuple], csv_text: str | None = None) -> None:
+        self.sinks[name].add(rows, csv_text)
 
     def close(self) -> list[Path]:
         paths: list[Path] = []

@@ -29,7 +29,7 @@ def test_results_keep_input_order_across_many_batches(monkeypatch) -> None:
     monkeypatch.setattr(pipeline, "BATCH", 3)
     monkeypatch.setattr(pipeline, "IN_FLIGHT_PER_JOB", 2)
     tasks = [Task(f"p{i}", error=InputError("gone", location=f"p{i}")) for i in range(200)]
-    out = list(_results(iter(tasks), Options(page_timeout=0), jobs=2))
+    out = [r for r, _ in _results(iter(tasks), Options(page_timeout=0), jobs=2)]
     assert all(isinstance(r, PageError) for r in out)
     assert [r.source for r in out] == [f"p{i}" for i in range(200)]
 
