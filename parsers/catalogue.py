@@ -13,6 +13,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from difflib import SequenceMatcher
@@ -24,6 +25,8 @@ from .text import normalize_label
 __all__ = ["CATALOGUE_VERSION", "Entry", "Era1Catalogue", "era1_catalogue", "label_key", "level_of"]
 
 CATALOGUE_VERSION = "1"
+#: Minimum similarity for a near-miss label to take a catalogue row's id.
+_FUZZY_MIN = 0.8
 
 # Taiwan-phrase (s2twp) vocabulary after t2s, typos and synonyms → the template's wording.
 _VOCAB = (
@@ -100,6 +103,13 @@ class Era1Catalogue:
             for k in keys:
                 if k:
                     self.by_key.setdefault(k, []).append(e)
+        self._memo: dict[tuple[str, frozenset[str]], list[Entry]] = {}
+        self._order = {k: i for i, k in enumerate(self.by_key)}
+        self._sections = {k: {e.indicator_id.split(".")[0] for e in es} for k, es in self.by_key.items()}
+        self._by_char: dict[str, list[tuple[str, int]]] = {}
+        for k in self.by_key:
+            for ch, n in Counter(k).items():
+                self._by_char.setdefault(ch, []).append((k, n))
 
     def match(self, label: str, ancestors: Sequence[str | None] = ()) -> Entry | None:
         """Best entry for ``label`` given the ids of its ancestors (nearest last)."""
@@ -108,7 +118,13 @@ class Era1Catalogue:
             return None
         cands = self.by_key.get(key)
         if not cands:
-            cands = self._fuzzy(key, ancestors)
+            sections = frozenset(a.split(".")[0] for a in ancestors if a)
+            memo = (key, sections)
+            cands = self._memo.get(memo)
+            if cands is None:
+                if len(self._memo) >= 4096:  # bounded: a result cache, not a growing global
+                    self._memo.clear()
+                cands = self._memo[memo] = self._fuzzy(key, sections)
         if not cands:
             return None
         if len(cands) == 1:
@@ -123,21 +139,29 @@ class Era1Catalogue:
                 return e
         return cands[0]
 
-    def _fuzzy(self, key: str, ancestors: Sequence[str | None]) -> list[Entry]:
+    def _fuzzy(self, key: str, sections: frozenset[str]) -> list[Entry]:
         """Near-miss labels (lost characters, extra notes) within the same section only."""
         if len(key) < 4:
             return []
-        sections = {a.split(".")[0] for a in ancestors if a}
+        # Only catalogue keys sharing characters with the label can reach the threshold; the
+        # character index finds them and their quick_ratio bound (2·shared/(len a + len b))
+        # without touching the others, so a table of 100,000 unknown labels stays linear.
+        shared: dict[str, int] = {}
+        for ch, n in Counter(key).items():
+            for k, m in self._by_char.get(ch, ()):
+                shared[k] = shared.get(k, 0) + min(n, m)
         best: tuple[float, list[Entry]] = (0.0, [])
-        for k, entries in self.by_key.items():
-            if sections and not any(e.indicator_id.split(".")[0] in sections for e in entries):
+        for k in sorted(shared, key=self._order.__getitem__):
+            if 2.0 * shared[k] / (len(k) + len(key)) < max(best[0], _FUZZY_MIN):
+                continue
+            if sections and not (self._sections[k] & sections):
                 continue
             if abs(len(k) - len(key)) > max(len(k), len(key)) // 2:
                 continue
             r = SequenceMatcher(None, key, k).ratio()
             if r > best[0]:
-                best = (r, entries)
-        return best[1] if best[0] >= 0.8 else []
+                best = (r, self.by_key[k])
+        return best[1] if best[0] >= _FUZZY_MIN else []
 
 
 @lru_cache(maxsize=1)

@@ -293,7 +293,26 @@ def _px(num: str, unit: str | None) -> float:
 _CAMOUFLAGE = re.compile(
     r"(?:^|;)color:(?:#fff(?:fff)?|white|transparent|rgba\(\d+,\d+,\d+,0\))(?:;|$|!)|z-index:-\d"
 )
-_CSS_RULE = re.compile(r"([^{}]+)\{([^{}]*)\}")
+
+
+def _css_rules(css: str) -> list[tuple[str, str]]:
+    """``selectors { declarations }`` pairs, in one linear pass. (The regex
+    ``([^{}]+)\\{([^{}]*)\\}`` it replaces is quadratic on an unclosed ``<style>`` that swallows
+    the rest of a page: 40 KB took 16 s.) Same pairs as that regex: each ``}`` ends a rule
+    whose declarations follow the last ``{`` and whose selectors lie between the brace before
+    that and it."""
+    rules: list[tuple[str, str]] = []
+    pieces = css.split("}")
+    for piece in pieces[:-1]:
+        head, sep, decl = piece.rpartition("{")
+        if not sep:
+            continue
+        sels = head.rpartition("{")[2]
+        if sels:
+            rules.append((sels, decl))
+    return rules
+
+
 _SIMPLE_SEL = re.compile(r"^([.#])([\w-]+)$")
 
 
@@ -305,7 +324,7 @@ def _hidden_css(tree: LexborHTMLParser) -> tuple[frozenset[str], frozenset[str]]
         css = style.text(deep=True)
         if "none" not in css and "hidden" not in css and "-" not in css:
             continue
-        for sels, decl in _CSS_RULE.findall(css):
+        for sels, decl in _css_rules(css):
             if _hidden_style(decl) is None:
                 continue
             for sel in sels.split(","):
