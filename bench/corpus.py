@@ -4,7 +4,7 @@ Each replica is the fixture page with one short ASCII paragraph (``bench copy N`
 a spot chosen per page so that the copy parses to the same tables and title but to a different
 body text: the replicas are then distinct reports (not duplicates), and a run writes real rows
 for every copy, as a real batch of different counties would. The spot is verified once per
-source page (two copies must give two report ids and the original's number of values); a page
+source page (four probe copies must give four report ids and the original's number of values); a page
 for which no spot works (the NotAReport negatives) is copied as it is.
 ASCII keeps the insertion valid in every encoding of the fixtures (GB, Big5, UTF-8).
 """
@@ -33,11 +33,14 @@ def _before_table(body: bytes, mark: bytes) -> bytes | None:
     return body[: m.start()] + b"<p>" + mark + b"</p>" + body[m.start():] if m else None
 
 
-def _append_line(body: bytes, mark: bytes) -> bytes | None:
-    return body.rstrip() + b"\n" + mark + b"\n"
+def _second_line(body: bytes, mark: bytes) -> bytes | None:
+    first, nl, rest = body.partition(b"\n")
+    return first + b"\n" + mark + b"\n" + rest if nl else None
 
 
-STRATEGIES: tuple[Insert, ...] = (_after_first_p, _before_table, _append_line)
+STRATEGIES: tuple[Insert, ...] = (_after_first_p, _before_table, _second_line)
+#: copy numbers every strategy is tried with (they must all give different report ids)
+_PROBES = (1, 2, 24, 99_999)
 
 
 def fixture_pages() -> list[Path]:
@@ -59,7 +62,7 @@ def _choose(body: bytes) -> Insert | None:
     n_base = sum(len(t.facts) for t in base.tables)
     for insert in STRATEGIES:
         ids = set()
-        for n in (1, 2):
+        for n in _PROBES:
             copy = insert(body, _mark(n))
             if copy is None:
                 break
@@ -70,7 +73,7 @@ def _choose(body: bytes) -> Insert | None:
             if r.title != base.title or sum(len(t.facts) for t in r.tables) != n_base:
                 break
             ids.add(report_id(r.title, r.body_text))
-        if len(ids) == 2:
+        if len(ids) == len(_PROBES):
             return insert
     return None
 

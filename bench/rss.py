@@ -21,6 +21,8 @@ class TreeMemory:
         self.peak_rss = 0
         self.peak_pss = 0
         self.peak_procs = 0
+        self.peak_parent_rss = 0
+        self.peak_worker_rss = 0  # the largest single worker
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
 
@@ -45,6 +47,10 @@ class TreeMemory:
                 continue
             rss += info.rss
             pss += getattr(info, "pss", info.rss)
+            if p.pid == self.root.pid:
+                self.peak_parent_rss = max(self.peak_parent_rss, info.rss)
+            else:
+                self.peak_worker_rss = max(self.peak_worker_rss, info.rss)
         self.peak_rss = max(self.peak_rss, rss)
         self.peak_pss = max(self.peak_pss, pss)
         self.peak_procs = max(self.peak_procs, len(procs))

@@ -129,6 +129,7 @@ def xxgk_batch(root: Path, jobs: int, *, engine: str = "local") -> dict:
         "jobs": jobs, "engine": engine, "seconds": secs, "exit": proc.returncode, "summary": summary,
         "peak_rss_mb": mem.peak_rss / 2**20, "peak_pss_mb": mem.peak_pss / 2**20,
         "processes": mem.peak_procs, "output_bytes": sizes,
+        "peak_parent_rss_mb": mem.peak_parent_rss / 2**20, "peak_worker_rss_mb": mem.peak_worker_rss / 2**20,
     }
 
 

@@ -25,7 +25,7 @@ __all__ = ["RunWriter", "TableSink", "format_csv", "neutralize", "sweep_temp_fil
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 #: rows buffered per Parquet row group, per table (bounded memory)
-ROW_GROUP_ROWS = {"reports": 2000, "indicators": 100_000, "checks": 50_000, "errors": 10_000}
+ROW_GROUP_ROWS = {"reports": 2000, "indicators": 50_000, "checks": 25_000, "errors": 10_000}
 _TMP_MARK = ".tmp-"
 
 
