@@ -184,6 +184,7 @@ def main(argv: list[str] | None = None) -> int:
                     help="run only these parts (repeatable)")
     ap.add_argument("--jobs", default="1,all", help="xxgk parse --jobs values, comma-separated ('all' = cores)")
     ap.add_argument("--rounds", type=int, default=5, help="rounds of the per-page timings")
+    ap.add_argument("--dask", action="store_true", help="also run xxgk parse --engine dask (local cluster, all cores)")
     ap.add_argument("--keep-corpus", action="store_true", help="keep a corpus larger than 10,000 pages")
     args = ap.parse_args(argv)
     parts = set(args.only or ("per-page", "e2e", "startup"))
@@ -212,6 +213,9 @@ def main(argv: list[str] | None = None) -> int:
         res["xxgk_batch"] = []
         for j in jobs:
             res["xxgk_batch"].append(xxgk_batch(root, j))
+            print(json.dumps(res["xxgk_batch"][-1]), file=sys.stderr)
+        if args.dask:
+            res["xxgk_batch"].append(xxgk_batch(root, cores, engine="dask"))
             print(json.dumps(res["xxgk_batch"][-1]), file=sys.stderr)
     if "startup" in parts:
         res["startup"] = {"--help": startup(["--help"]), "parse --help": startup(["parse", "--help"])}
