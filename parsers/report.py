@@ -10,6 +10,7 @@ second) → checks. The parser never raises on damage: damage becomes ``warnings
 from __future__ import annotations
 
 import hashlib
+import itertools
 import re
 from collections.abc import Mapping, Sequence
 
@@ -110,7 +111,8 @@ def _with_title(meta: Metadata, title: str | None) -> Metadata:
 
 def _looks_like_html(text: str) -> bool:
     """Plain-text dumps (like the seed) may still hold a stray tag; real pages hold many."""
-    return len(_BLOCK_TAG.findall(text[:200000])) >= 3
+    found = _BLOCK_TAG.finditer(text, 0, 200000)
+    return sum(1 for _ in itertools.islice(found, 3)) >= 3
 
 
 class _Page:
