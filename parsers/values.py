@@ -35,6 +35,7 @@ _NUMBER = re.compile(
 _YES = frozenset(["是", "有", "√", "✓", "✔", "已", "具备", "是的", "yes", "Y"])
 _NO = frozenset(["否", "无网上办事功能", "没有", "未", "×", "✗", "✘", "不具备", "no", "N"])
 _NOTE_STRIP = " \t,，、;；:：。.()（）[]【】<>《》"
+_WIDE_DIGIT_OR_COMMA = re.compile("[０-９，]")
 
 
 def _note(rest: str) -> str | None:
@@ -51,7 +52,7 @@ def parse_value(text: str) -> Value:
     raw = normalize_space(text)
     if not raw:
         return Value(raw="", state="blank")
-    folded = fold_width(raw).replace("，", ",") if any(c in raw for c in "０１２３４５６７８９，") else raw
+    folded = fold_width(raw).replace("，", ",") if _WIDE_DIGIT_OR_COMMA.search(raw) else raw
     if raw in NA_MARKS or folded in NA_MARKS:
         return Value(raw=raw, state="na")
     m = _NUMBER.match(folded)
