@@ -3,7 +3,8 @@
 Labels propagate through spans and values must not: every covered position gets a cell that
 repeats the text of the cell it was spanned from, flagged ``spanned=True``, so label readers
 can use it and value readers can skip it (no double counting). Spans are capped so a hostile
-``rowspan=100000`` cannot blow up memory.
+``rowspan=100000`` cannot blow up memory, and so is the number of grid positions of one table
+(:data:`MAX_CELLS`): rows past it are not read, whatever the spans.
 """
 
 from __future__ import annotations
@@ -14,11 +15,13 @@ from selectolax.lexbor import LexborNode
 
 from .text import node_text
 
-__all__ = ["GridCell", "MAX_COLSPAN", "MAX_COLS", "build_grid", "is_leaf_table", "table_rows"]
+__all__ = ["GridCell", "MAX_CELLS", "MAX_COLSPAN", "MAX_COLS", "build_grid", "is_leaf_table", "table_rows"]
 
 MAX_COLSPAN = 64
 MAX_COLS = 256
 MAX_ROWSPAN = 512
+#: grid positions of one table (a statistics table has < 2,000; 100,000 rows × 3 columns fit)
+MAX_CELLS = 500_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,11 +74,16 @@ def _span(value: str | None, cap: int) -> int:
 
 
 def build_grid(table: LexborNode) -> list[list[GridCell]]:
-    """Expand spans into a list of rows of equal length (short rows padded with blanks)."""
+    """Expand spans into a list of rows of equal length (short rows padded with blanks).
+    At most :data:`MAX_CELLS` positions: the grid then ends at the last row read."""
     rows = table_rows(table)
     taken: dict[tuple[int, int], GridCell] = {}
     width = 0
+    n_rows = len(rows)
     for r, tr in enumerate(rows):
+        if len(taken) >= MAX_CELLS:
+            n_rows = r
+            break
         c = 0
         cell = tr.child
         while cell is not None:
@@ -98,8 +106,9 @@ def build_grid(table: LexborNode) -> list[list[GridCell]]:
             c += cs
             width = max(width, c)
             cell = cell.next
+    n_rows = min(n_rows, MAX_CELLS // max(width, 1))  # the padded grid stays within the cap too
     grid: list[list[GridCell]] = []
-    for r in range(len(rows)):
+    for r in range(n_rows):
         grid.append(
             [taken.get((r, c)) or GridCell(r, c, "", (r, c)) for c in range(width)]
         )

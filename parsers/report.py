@@ -21,9 +21,9 @@ from .checks import run_checks
 from .clean import find_container, is_chrome_line, strip_chrome
 from .dates import find_year
 from .decode import decode_html
-from .errors import NotAReport
+from .errors import NotAReport, ParseError
 from .gate import check_is_report
-from .grid import build_grid, is_leaf_table
+from .grid import build_grid, is_leaf_table, table_rows
 from .matrix import classify_grid, detect_template, read_matrix, read_matrix_text
 from .metadata import read_head, read_metadata, region_and_year
 from .model import EncodingInfo, Fact, Metadata, Report, SpamBlock, Table
@@ -38,6 +38,18 @@ __all__ = ["PARSER_VERSION", "parse_report", "report_id"]
 _BLOCK_TAG = re.compile(r"<(?:p|div|table|td|tr|br|li|html|body|span|h[1-6])\b", re.I)
 _TAGS = re.compile(r"<[^>\n]{0,200}>")
 _ERA2_MARKERS = ("申请人情况", "本年新收政府信息公开申请数量", "收到和处理政府信息公开申请情况")
+#: Text (after inline ``data:`` URIs are dropped) beyond which a page is refused: the largest
+#: real report pages (Word exports with inline styles) hold ~3 M characters; 16 M keeps a
+#: 10 MB one-line page readable while a 50 MB page cannot take minutes and gigabytes.
+MAX_PAGE_CHARS = 16_000_000
+#: Grid positions read from all the tables of one page (each table is capped in ``grid``).
+MAX_PAGE_CELLS = 2_000_000
+#: Inline images (``src="data:image/png;base64,…"``) in Word exports: megabytes of no text.
+_DATA_URI = re.compile(r"data:[\w/+.;=-]{0,100},[A-Za-z0-9+/=%\s]{256,}")
+#: A line that is a report title: ``<issuer><year>年…政府信息公开工作年度报告``.
+_TITLE_LINE = re.compile(
+    r"^(?!上一篇|下一篇|相关)([^，。：:；;]{0,40}?)((?:19|20)\d{2})\s*年度?[^，。：:；;]{0,30}?信息公开(?:工作)?年度报告$"
+)
 
 
 def report_id(title: str | None, body_text: str) -> str:
@@ -63,6 +75,7 @@ def parse_report(
         decoded = decode_html(body, hdrs, location=location)
         text, info = decoded.text, decoded.info
         warnings.extend(decoded.warnings)
+    text = _limit_size(text, location)
     text, n_pinyin = strip_pinyin(text)
     if n_pinyin:
         warnings.append(f"spam: removed {n_pinyin} injected pinyin syllables")
@@ -82,6 +95,7 @@ def parse_report(
     facts = tuple(f for t in tables for f in t.facts)
     template = _template(tables, facts, page.body_lines, year)
     check_is_report(title, page.body_lines, len(facts), location=location)
+    warnings.extend(_two_reports(page.body_lines, tables))
     checks = run_checks(template, facts)
     return Report(
         title=title,
@@ -107,6 +121,49 @@ def _with_title(meta: Metadata, title: str | None) -> Metadata:
     from dataclasses import replace
 
     return replace(meta, title=title)
+
+
+def _limit_size(text: str, location: str | None) -> str:
+    """Drop inline ``data:`` images, then refuse a page too large to be a report page.
+    Bounds time and memory: a 50 MB page would otherwise take a minute and a gigabyte."""
+    if len(text) > 1_000_000 and "data:" in text:
+        text = _DATA_URI.sub("data:,", text)
+    if len(text) > MAX_PAGE_CHARS:
+        raise ParseError(
+            f"page too large: {len(text) / 1e6:.0f} million characters of text "
+            f"(limit {MAX_PAGE_CHARS / 1e6:.0f} million; report pages hold a few million at most)",
+            location=location,
+        )
+    return text
+
+
+def _two_reports(body_lines: Sequence[str], tables: Sequence[Table]) -> list[str]:
+    """A page that holds two reports (two issuers or years concatenated by a CMS, a mirror that
+    appended another page) is read as one; say so, so the rows are not trusted blindly."""
+    titles: dict[tuple[str, str], str] = {}
+    for line in body_lines:
+        if len(line) > 80:
+            continue
+        m = _TITLE_LINE.match(compact(line))
+        if m:
+            titles.setdefault((m.group(1), m.group(2)), compact(line))
+    if len(titles) >= 2:
+        shown = "、".join(f"「{t}」" for t in list(titles.values())[:3])
+        return [f"page holds two reports? {len(titles)} different report titles: {shown}; "
+                "their tables are read as one report"]
+    kinds = [t.kind for t in tables]
+    for kind, name in (("t3", "表三 (申请 handling)"), ("t4", "表四 (复议/诉讼)")):
+        if kinds.count(kind) >= 2:
+            return [f"page holds two reports? {kinds.count(kind)} {name} tables; "
+                    "their values are read as one report"]
+    e1 = [t for t in tables if t.kind == "e1"]
+    for a, b in zip(e1, e1[1:]):
+        ids_a = {f.indicator_id for f in a.facts if f.indicator_id}
+        ids_b = {f.indicator_id for f in b.facts if f.indicator_id}
+        if len(ids_a) >= 10 and len(ids_b) >= 10 and len(ids_a & ids_b) * 2 >= min(len(ids_a), len(ids_b)):
+            return [f"page holds two reports? statistics tables {a.table_no} and {b.table_no} "
+                    "repeat the same rows; their values are read as one report"]
+    return []
 
 
 def _looks_like_html(text: str) -> bool:
@@ -185,12 +242,19 @@ def _read_dom_tables(container: LexborNode, body_lines: Sequence[str]) -> tuple[
     cat = era1_catalogue()
     warnings: list[str] = []
     pieces: list[tuple[str | None, list, LexborNode]] = []
+    cells = 0
     for node in container.css("table"):
         if not is_leaf_table(node):
             continue
+        if cells >= MAX_PAGE_CELLS:
+            warnings.append(f"too many table cells on the page: tables after the first {len(pieces)} not read")
+            break
         grid = build_grid(node)
         if not grid:
             continue
+        cells += len(grid) * len(grid[0])
+        if len(grid) < len(table_rows(node)):
+            warnings.append(f"table of {len(table_rows(node))} rows too large: only the first {len(grid)} rows read")
         kind = classify_grid(grid)
         if kind is None and is_era1_grid(grid, cat):
             kind = "e1"
@@ -217,7 +281,8 @@ def _read_dom_tables(container: LexborNode, body_lines: Sequence[str]) -> tuple[
             tables.append(Table(table_no, title, kind, tuple(facts)))
         i = j
     if not tables:
-        return _read_text_tables(body_lines, first_no=1)
+        text_tables, text_warnings = _read_text_tables(body_lines, first_no=1)
+        return text_tables, warnings + text_warnings
     return tables, warnings
 
 
