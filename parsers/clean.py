@@ -56,7 +56,9 @@ _CHROME_PATTERNS = [
     r"^(?:当前位置|您的位置|您现在的位置|你的位置|你现在的位置|所在位置|当前的位置|位置)\s*[:：]",
     rf"^(?:首\s*页|网站首页|主\s*页|政府首页){_SEP}",
     rf"^(?:首\s*页|网站首页|主\s*页)\s*{_SEP}",
-    r"^[^>»＞。，]{1,24}(?:\s*(?:>>|»|＞|›|>)\s*[^>»＞。，]{1,24}){2,}\s*[|｜]?$",
+    # (each "separator + crumb" step is atomic: without it a long line of short crumbs that
+    # fails at the end backtracks exponentially — a 300-character mutated line took 9 s)
+    r"^[^>»＞。，]{1,24}(?>\s*(?:>>|»|＞|›|>)\s*[^>»＞。，]{1,24}){2,}\s*[|｜]?$",
     # search boxes
     r"^(?:信息检索|站内搜索|全文检索|站内检索|搜索|检索|关键字|关键词)\s*[:：]?\s*(?:搜索|检索|高级检索)?$",
     # link rows
