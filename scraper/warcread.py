@@ -28,6 +28,9 @@ __all__ = ["iter_archive_sources", "iter_warc_sources", "read_row_payload"]
 WAYBACK_PREFIX = "x-archive-orig-"
 # Describe the original transfer, not the bytes archive.org gave us: never mapped back.
 WAYBACK_KEEP_OWN = frozenset({"content-encoding", "transfer-encoding", "content-length", "connection"})
+#: Largest payload read from one WARC record (same as the largest saved file ``parse`` reads).
+MAX_PAYLOAD_BYTES = 128 * 1024 * 1024
+_CHUNK = 1024 * 1024
 _READ_ERRORS = (ArchiveLoadFailed, EOFError, zlib.error, OSError, ValueError, IndexError, AttributeError)
 
 
@@ -139,7 +142,7 @@ def _record_source(record: ArcWarcRecord, location: str, *, kind: str = "warc") 
 def _read_payload(record: ArcWarcRecord, location: str) -> bytes:
     """The de-chunked, content-decoded payload; raise if the record is cut short."""
     try:
-        body = record.content_stream().read()
+        body = _read_capped(record.content_stream(), location)
         leftover = getattr(record.raw_stream, "limit", 0)
         if leftover and record.raw_stream.read(1):
             leftover = 0  # the content stream stopped early but the block is intact
@@ -150,9 +153,28 @@ def _read_payload(record: ArcWarcRecord, location: str) -> bytes:
     return bytes(body)
 
 
+def _read_capped(stream: BinaryIO, location: str) -> bytes:
+    """Read a payload in pieces and stop at :data:`MAX_PAYLOAD_BYTES`: a gzip-in-gzip record
+    of 2 KB inflates to 1 GiB (a decompression bomb in a WARC someone hands us)."""
+    parts: list[bytes] = []
+    total = 0
+    while chunk := stream.read(_CHUNK):
+        total += len(chunk)
+        if total > MAX_PAYLOAD_BYTES:
+            raise InputError(
+                f"WARC record payload larger than {MAX_PAYLOAD_BYTES // (1024 * 1024)} MiB once decompressed "
+                "(decompression bomb?); rest of this WARC file not read",
+                location=location,
+            )
+        parts.append(chunk)
+    return b"".join(parts)
+
+
 def _drain(record: ArcWarcRecord, location: str) -> None:
+    """Skip a record without holding it in memory (its block may inflate to gigabytes)."""
     try:
-        record.raw_stream.read()
+        while record.raw_stream.read(_CHUNK):
+            pass
     except _READ_ERRORS as exc:
         raise InputError(f"broken WARC record: {exc}", location=location) from exc
 

@@ -255,3 +255,43 @@ def test_bad_warc_named_input(tmp_path, capsys) -> None:
     assert any(k.startswith("broken.warc.gz") for k in errors), errors
     assert "good.html" in _reports(out)
     assert "Traceback" not in err
+
+
+def _gzip_bomb_warc(path: Path, inflated: int) -> None:
+    """One response record whose gzip Content-Encoding payload inflates to ``inflated`` bytes."""
+    import gzip
+
+    from warcio.statusandheaders import StatusAndHeaders
+    from warcio.warcwriter import WARCWriter
+
+    raw = io.BytesIO()
+    with gzip.GzipFile(fileobj=raw, mode="wb", compresslevel=9) as g:
+        for _ in range(inflated // (1 << 20)):
+            g.write(b" " * (1 << 20))
+    with path.open("wb") as fh:
+        writer = WARCWriter(fh, gzip=True)
+        headers = StatusAndHeaders("200 OK", [("Content-Type", "text/html"), ("Content-Encoding", "gzip")],
+                                   protocol="HTTP/1.1")
+        writer.write_record(writer.create_warc_record(
+            "http://example.gov.cn/bomb.html", "response", payload=io.BytesIO(raw.getvalue()), http_headers=headers))
+
+
+def test_decompression_bomb_in_a_warc_is_refused(tmp_path, capsys, monkeypatch) -> None:
+    """A gzip payload that inflates past the cap is one errors.csv row, not gigabytes of memory
+    (the cap is lowered here so the bomb can stay small)."""
+    import scraper.warcread as warcread
+
+    monkeypatch.setattr(warcread, "MAX_PAYLOAD_BYTES", 4 << 20)
+    bomb = tmp_path / "bomb.warc.gz"
+    _gzip_bomb_warc(bomb, 16 << 20)
+    assert bomb.stat().st_size < 100_000
+    d = tmp_path / "pages"
+    d.mkdir()
+    shutil.copy(GOOD, d / "good.html")
+    out = tmp_path / "out"
+    code, err = _run(["parse", str(bomb), str(d), "--out", str(out), "-j", "1", "-q"], capsys)
+    stage, kind, message = _errors(out)["bomb.warc.gz#0"]
+    assert (stage, kind) == ("input", "InputError")
+    assert "decompression bomb" in message and "4 MiB" in message
+    assert "good.html" in _reports(out)
+    assert code == 1 and "Traceback" not in err
