@@ -91,7 +91,7 @@ def read_row_payload(archive_dir: Path, row: CatalogueRow) -> bytes:
     """Decoded payload of one catalogued capture (to re-read links without refetching)."""
     if row.warc_file is None or row.warc_offset is None:
         raise InputError("catalogue row has no WARC record", location=row.url)
-    path = Path(archive_dir) / row.warc_file
+    path = _warc_path(Path(archive_dir), row.warc_file)
     location = f"{path}#{row.warc_offset}"
     try:
         with open(path, "rb") as fh:
@@ -102,9 +102,17 @@ def read_row_payload(archive_dir: Path, row: CatalogueRow) -> bytes:
         raise InputError(f"cannot read catalogued WARC record: {exc}", location=location) from exc
 
 
+def _warc_path(root: Path, name: str) -> Path:
+    """A catalogue names a WARC file *inside* the archive folder; a copied or edited catalogue
+    must not make us open ``../../somewhere`` (names are plain file names, never paths)."""
+    if not name or name != Path(name).name or name in (".", "..") or "\\" in name:
+        raise InputError(f"catalogue names a WARC file outside the archive: {name!r}", location=str(root))
+    return root / name
+
+
 def _row_source(root: Path, row: CatalogueRow, handles: dict[str, BinaryIO]) -> PageSource | None:
     assert row.warc_file is not None and row.warc_offset is not None
-    path = root / row.warc_file
+    path = _warc_path(root, row.warc_file)
     location = f"{path}#{row.warc_offset}"
     try:
         fh = handles.get(row.warc_file) or handles.setdefault(row.warc_file, open(path, "rb"))  # noqa: SIM115 - closed by caller

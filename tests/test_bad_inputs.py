@@ -295,3 +295,29 @@ def test_decompression_bomb_in_a_warc_is_refused(tmp_path, capsys, monkeypatch) 
     assert "decompression bomb" in message and "4 MiB" in message
     assert "good.html" in _reports(out)
     assert code == 1 and "Traceback" not in err
+
+
+def test_tampered_catalogue_cannot_point_outside_the_archive(tmp_path, capsys) -> None:
+    """WARC file names come from the catalogue; an edited catalogue naming ``../x`` is refused."""
+    import hashlib
+    import sqlite3
+    from datetime import UTC, datetime
+
+    from scraper.archive import Archive, Capture
+
+    archive_dir = tmp_path / "archive"
+    body = GOOD.read_bytes()
+    with Archive(archive_dir) as archive:
+        archive.store(Capture(
+            url="http://example.gov.cn/r.html", target_uri="http://example.gov.cn/r.html", status=200,
+            http_version="HTTP/1.1", headers=(("Content-Type", "text/html; charset=utf-8"),), request_headers=(),
+            body=body, sha256=hashlib.sha256(body).hexdigest(), fetched_at=datetime(2024, 1, 1, tzinfo=UTC)))
+    out = tmp_path / "out"
+    assert _run(["parse", str(archive_dir), "--out", str(out), "-j", "1", "-q"], capsys)[0] == 0
+    assert len(_reports(out)) == 1
+    with sqlite3.connect(archive_dir / "catalogue.sqlite") as db:
+        db.execute("UPDATE captures SET warc_file = '../elsewhere.warc.gz'")
+    code, err = _run(["parse", str(archive_dir), "--out", str(out), "-j", "1", "-q"], capsys)
+    (message,) = [m for _, _, m in _errors(out).values()]
+    assert "outside the archive" in message and "'../elsewhere.warc.gz'" in message
+    assert code == 1 and "Traceback" not in err
