@@ -121,3 +121,30 @@ def test_nul_bytes_and_lone_surrogates_in_every_fixture() -> None:
     for page in _pages():
         damaged = MUTATORS["insert_surrogates"](MUTATORS["insert_nul"](page, rng), rng)
         _parse_ok(damaged)
+
+
+@settings(max_examples=15, deadline=None, derandomize=True, database=None,
+          suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+@given(st.lists(st.tuples(st.booleans(), st.integers(min_value=0, max_value=2**32 - 1)), min_size=1, max_size=8))
+def test_batch_accounts_for_every_page(tmp_path_factory, specs) -> None:
+    """Whatever the pages, a batch run accounts for each one: a report row or an errors.csv
+    row (never lost, never two), and the outputs are written."""
+    import csv
+
+    from scraper.pipeline import Options, parse_paths
+
+    d = tmp_path_factory.mktemp("batch")
+    pages = _pages()
+    for i, (is_random, seed) in enumerate(specs):
+        rng = random.Random(seed)
+        data = rng.randbytes(rng.randint(0, 3000)) if is_random else mutate(rng.choice(pages), rng)[0]
+        (d / f"p{i}.html").write_bytes(data)
+    out = d / "out"
+    summary = parse_paths([d], out, jobs=1, options=Options(page_timeout=30))
+    assert summary.pages == len(specs) == summary.ok + summary.skipped + summary.failed
+    with (out / "reports.csv").open(encoding="utf-8-sig", newline="") as fh:
+        reported = [r["source"] for r in csv.DictReader(fh)]
+    with (out / "errors.csv").open(encoding="utf-8-sig", newline="") as fh:
+        errored = [r["source"] for r in csv.DictReader(fh)]
+    assert sorted(reported + errored) == sorted(str(d / f"p{i}.html") for i in range(len(specs)))
+    assert (out / "indicators.parquet").exists() and (out / "checks.parquet").exists()
