@@ -39,8 +39,6 @@ DEFAULT_PAGE_TIMEOUT_S = 60.0
 BATCH = 8
 #: batches queued per worker at most (bounds memory: pages and results in flight)
 IN_FLIGHT_PER_JOB = 4
-#: a worker is replaced after this many batches (frees whatever a parser library leaked)
-MAX_BATCHES_PER_CHILD = 500
 
 
 class PageTimeout(XxgkError):
@@ -171,7 +169,12 @@ def _results(tasks: Iterable[Task], options: Options, jobs: int) -> Iterator[Res
     ctx = mp.get_context("fork" if sys.platform.startswith("linux") else None)
     in_flight: deque = deque()
     limit = jobs * IN_FLIGHT_PER_JOB
-    with ctx.Pool(jobs, maxtasksperchild=MAX_BATCHES_PER_CHILD) as pool:
+    # Workers are forked once, here, while this process is still small, and never replaced:
+    # a replacement would be forked from the writer as it is by then and soon copy much of its
+    # heap (the allocator reuses the parent's freed blocks), so every worker would grow to the
+    # writer's size. The parser keeps no state between pages (a worker's RSS stays flat over
+    # thousands of pages), so there is nothing for replacement to free.
+    with ctx.Pool(jobs) as pool:
         for batch in _batched(tasks, BATCH):
             in_flight.append(pool.apply_async(_worker_batch, ((batch, options),)))
             while len(in_flight) >= limit:
