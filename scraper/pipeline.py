@@ -176,11 +176,30 @@ def _results(tasks: Iterable[Task], options: Options, jobs: int) -> Iterator[Res
     # thousands of pages), so there is nothing for replacement to free.
     with ctx.Pool(jobs) as pool:
         for batch in _batched(tasks, BATCH):
-            in_flight.append(pool.apply_async(_worker_batch, ((batch, options),)))
+            in_flight.append((pool.apply_async(_worker_batch, ((batch, options),)), batch))
             while len(in_flight) >= limit:
-                yield from in_flight.popleft().get()
+                yield from _collect(*in_flight.popleft(), options)
         while in_flight:
-            yield from in_flight.popleft().get()
+            yield from _collect(*in_flight.popleft(), options)
+
+
+#: extra time a batch may take beyond its pages' time limits before its worker counts as lost
+WORKER_SLACK_S = 60.0
+
+
+def _collect(pending, batch: list[Task], options: Options) -> list[Result]:
+    """The head batch's results. A worker killed from outside (OOM killer, ``kill -9``) loses
+    its batch and ``Pool`` never reports it: without a deadline the run would wait forever.
+    The head batch has started (FIFO queue), and each of its pages is bounded by the page
+    time limit, so past ``BATCH × limit + slack`` its pages become error rows and the run goes
+    on (the pool has already replaced the worker)."""
+    timeout = len(batch) * options.page_timeout + WORKER_SLACK_S if options.page_timeout > 0 else None
+    try:
+        return pending.get(timeout=timeout)
+    except mp.TimeoutError:
+        message = (f"worker process lost while parsing this batch of {len(batch)} pages (killed, out of "
+                   f"memory, or stuck for {timeout:g} s); rerun these pages")
+        return [(PageError(_source_of(t), "worker", "WorkerLost", message, True), None) for t in batch]
 
 
 def default_jobs() -> int:
