@@ -222,3 +222,42 @@ def test_update_killed_at_random_points_then_rerun_equals_uninterrupted(tmp_path
     from tests.test_archive import warcio_check
 
     assert warcio_check(archive.glob("*.warc.gz")).returncode == 0
+
+
+def test_a_worker_killed_from_outside_does_not_hang_the_run(tmp_path, monkeypatch) -> None:
+    """The OOM killer (here: SIGKILL) takes one worker mid-page: its pages become WorkerLost
+    rows after the batch deadline, every other page is written, the run ends."""
+    import multiprocessing as mp
+    import threading
+
+    import scraper.pipeline as pipeline
+
+    monkeypatch.setattr(pipeline, "BATCH", 1)
+    monkeypatch.setattr(pipeline, "WORKER_SLACK_S", 1.0)
+    d = tmp_path / "pages"
+    d.mkdir()
+    head = "<html><head><title>示例县2019年政府信息公开工作年度报告</title></head><body>"
+    for k in range(6):
+        rows = "".join(f"<tr><td>{i}.其他事项{i}页{k}</td><td>条</td><td>{i}</td></tr>" for i in range(4000))
+        (d / f"p{k}.html").write_text(
+            head + "<table><tr><td>统计指标</td><td>单位</td><td>统计数</td></tr>" + rows + "</table></body></html>",
+            encoding="utf-8")
+    killed: list[int] = []
+
+    def kill_one_worker() -> None:
+        time.sleep(0.8)
+        children = mp.active_children()
+        if children:
+            os.kill(children[0].pid, signal.SIGKILL)
+            killed.append(children[0].pid)
+
+    threading.Thread(target=kill_one_worker, daemon=True).start()
+    started = time.monotonic()
+    summary = pipeline.parse_paths([d], tmp_path / "out", jobs=2,
+                                   options=pipeline.Options(page_timeout=8.0))
+    assert killed, "a worker was killed"
+    assert time.monotonic() - started < 120
+    assert summary.pages == 6
+    errors = (tmp_path / "out" / "errors.csv").read_text("utf-8-sig")
+    assert summary.failed >= 1 and "WorkerLost" in errors and "worker process lost" in errors
+    assert summary.ok == 6 - summary.failed
