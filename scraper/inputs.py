@@ -52,24 +52,24 @@ def _walk(folder: Path) -> Iterator[Path]:
             yield p
 
 
-def _from_warc(p: Path) -> Iterator[Task]:
-    from .warcread import iter_warc_sources
+def _from_records(p: Path, reader_name: str) -> Iterator[Task]:
+    """Tasks from a WARC file or the archive folder; a broken record ends that input with an
+    ``InputError`` row (the pages read before it are kept)."""
+    from . import warcread
 
     try:
-        for src in iter_warc_sources(p):
+        for src in getattr(warcread, reader_name)(p):
             yield Task(src.location, source=src)
     except InputError as exc:
         yield Task(exc.location or str(p), error=exc)
+
+
+def _from_warc(p: Path) -> Iterator[Task]:
+    return _from_records(p, "iter_warc_sources")
 
 
 def _from_archive(p: Path) -> Iterator[Task]:
-    from .warcread import iter_archive_sources
-
-    try:
-        for src in iter_archive_sources(p):
-            yield Task(src.location, source=src)
-    except InputError as exc:
-        yield Task(exc.location or str(p), error=exc)
+    return _from_records(p, "iter_archive_sources")
 
 
 def iter_tasks(paths: Sequence[str | Path]) -> Iterator[Task]:
