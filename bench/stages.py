@@ -14,7 +14,6 @@ import collections
 import statistics
 import time
 from collections.abc import Callable
-from pathlib import Path
 
 from bench.corpus import fixture_pages
 
