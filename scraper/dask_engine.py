@@ -29,7 +29,8 @@ from collections.abc import Iterable, Iterator
 
 from .errors import ConfigError
 from .inputs import Task
-from .pipeline import Options, Result, process_encoded
+from .pipeline import Batch, Options
+from .pipeline import parse_batch as _parse_batch
 
 __all__ = ["BATCH", "dask_results", "parse_batch"]
 
@@ -39,10 +40,10 @@ BATCH = 32
 IN_FLIGHT_PER_WORKER = 4
 
 
-def parse_batch(tasks: list[Task], options: Options) -> list[Result]:
-    """Runs on a Dask worker: the local pipeline's own per-page function, batch by batch
-    (rows and their CSV text, as a local worker process returns them)."""
-    return [process_encoded(t, options) for t in tasks]
+def parse_batch(tasks: list[Task], options: Options) -> Batch:
+    """Runs on a Dask worker: the local pipeline's own batch function (pages parsed, their
+    rows as CSV text and Arrow record batches, as a local worker process returns them)."""
+    return _parse_batch(tasks, options)
 
 
 def _client(scheduler: str | None, jobs: int):
@@ -66,7 +67,7 @@ def _client(scheduler: str | None, jobs: int):
 
 def dask_results(
     tasks: Iterable[Task], options: Options, *, scheduler: str | None = None, jobs: int = 1,
-) -> Iterator[Result]:
+) -> Iterator[Batch]:
     """Results in input order, parsed on the cluster at ``scheduler`` (or a local one)."""
     client, cluster = _client(scheduler, jobs)
     in_flight: deque = deque()
@@ -77,9 +78,9 @@ def dask_results(
         while batch := list(itertools.islice(it, BATCH)):
             in_flight.append(client.submit(parse_batch, batch, options, pure=False))
             while len(in_flight) >= limit:
-                yield from in_flight.popleft().result()
+                yield in_flight.popleft().result()
         while in_flight:
-            yield from in_flight.popleft().result()
+            yield in_flight.popleft().result()
     finally:
         for fut in in_flight:
             fut.cancel()

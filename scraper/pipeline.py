@@ -28,10 +28,11 @@ from .inputs import PAGE_SUFFIXES, WARC_SUFFIXES, Task, iter_tasks, read_task
 from .models import PageError
 from .normalize import PageRows, to_rows
 from .progress import Progress
-from .write import RunWriter, format_csv
+from .write import RunWriter, arrow_rows, format_csv
 
 __all__ = [
-    "DEFAULT_PAGE_TIMEOUT_S", "RunSummary", "Options", "count_pages", "parse_paths", "process_task",
+    "DEFAULT_PAGE_TIMEOUT_S", "Batch", "PageDone", "RunSummary", "Options", "count_pages", "encode_batch",
+    "parse_batch", "parse_paths", "process_task",
 ]
 
 DEFAULT_PAGE_TIMEOUT_S = 60.0
@@ -125,26 +126,57 @@ def _source_of(task: Task) -> str:
     return task.source.source if task.source is not None else task.location
 
 
-#: a page's result and, for parsed pages, its rows already formatted as CSV text per table
-Result = tuple["PageRows | PageError", "dict[str, str] | None"]
+@dataclass(frozen=True, slots=True)
+class PageDone:
+    """A parsed page as the writer needs it: its id and source (duplicates), row counts, and
+    its rows as CSV text; the Parquet side of its rows is a slice of its batch's Arrow data."""
+
+    report_id: str
+    source: str
+    counts: tuple[int, int, int]  # reports, indicators, checks rows
+    csv: tuple[str, str, str]
 
 
-def process_encoded(task: Task, options: Options) -> Result:
-    """``process_task`` plus the CSV text of the page's rows, for worker processes: the
-    formatting is the parent's main cost per page, so it is done where the parsing is."""
-    result = process_task(task, options)
-    if isinstance(result, PageError):
-        return result, None
-    return result, {
-        "reports": format_csv("reports", [result.report]),
-        "indicators": format_csv("indicators", result.indicators),
-        "checks": format_csv("checks", result.checks),
-    }
+ROW_TABLES = ("reports", "indicators", "checks")
 
 
-def _worker_batch(args: tuple[list[Task], Options]) -> list[Result]:
+@dataclass(frozen=True, slots=True)
+class Batch:
+    """Consecutive pages' results, encoded where they were parsed: per page a ``PageDone`` or
+    a ``PageError``, and per output table one Arrow record batch holding the rows of all the
+    parsed pages in order. Converting rows to Arrow and CSV was the parent's main cost per
+    page; done in the workers it runs in parallel, and a record batch crosses the process
+    boundary as a few buffers instead of thousands of pickled objects."""
+
+    pages: list
+    arrow: tuple  # one pyarrow.RecordBatch per ROW_TABLES entry
+
+
+def encode_batch(results: Sequence[PageRows | PageError]) -> Batch:
+    pages: list = []
+    rows: tuple[list, list, list] = ([], [], [])
+    for r in results:
+        if isinstance(r, PageError):
+            pages.append(r)
+            continue
+        parts = ([r.report], r.indicators, r.checks)
+        for acc, part in zip(rows, parts):
+            acc.extend(part)
+        pages.append(PageDone(
+            r.report_id, r.report[1], tuple(len(p) for p in parts),  # type: ignore[arg-type]
+            tuple(format_csv(name, part) for name, part in zip(ROW_TABLES, parts)),  # type: ignore[arg-type]
+        ))
+    return Batch(pages, tuple(arrow_rows(name, acc) for name, acc in zip(ROW_TABLES, rows)))
+
+
+def parse_batch(tasks: list[Task], options: Options) -> Batch:
+    """Parse and encode a batch of pages (what a worker process or a Dask task runs)."""
+    return encode_batch([process_task(t, options) for t in tasks])
+
+
+def _worker_batch(args: tuple[list[Task], Options]) -> Batch:
     tasks, options = args
-    return [process_encoded(t, options) for t in tasks]
+    return parse_batch(tasks, options)
 
 
 def _batched(tasks: Iterable[Task], size: int) -> Iterator[list[Task]]:
@@ -153,7 +185,7 @@ def _batched(tasks: Iterable[Task], size: int) -> Iterator[list[Task]]:
         yield batch
 
 
-def _results(tasks: Iterable[Task], options: Options, jobs: int) -> Iterator[Result]:
+def _results(tasks: Iterable[Task], options: Options, jobs: int) -> Iterator[Batch]:
     """Results in input order, with bounded memory and no idle cores.
 
     Tasks go to the pool in small batches (one round trip per ``BATCH`` pages); at most
@@ -162,9 +194,9 @@ def _results(tasks: Iterable[Task], options: Options, jobs: int) -> Iterator[Res
     waited for first (input order) while the workers keep going on the rest: a sliding
     window, not windows that drain before the next one starts.
     """
-    if jobs <= 1:  # one process: the writer formats the CSV, same cost, no copy
-        for t in tasks:
-            yield process_task(t, options), None
+    if jobs <= 1:  # one process: the same batches, parsed here
+        for batch in _batched(tasks, BATCH):
+            yield parse_batch(batch, options)
         return
     ctx = mp.get_context("fork" if sys.platform.startswith("linux") else None)
     in_flight: deque = deque()
@@ -178,16 +210,16 @@ def _results(tasks: Iterable[Task], options: Options, jobs: int) -> Iterator[Res
         for batch in _batched(tasks, BATCH):
             in_flight.append((pool.apply_async(_worker_batch, ((batch, options),)), batch))
             while len(in_flight) >= limit:
-                yield from _collect(*in_flight.popleft(), options)
+                yield _collect(*in_flight.popleft(), options)
         while in_flight:
-            yield from _collect(*in_flight.popleft(), options)
+            yield _collect(*in_flight.popleft(), options)
 
 
 #: extra time a batch may take beyond its pages' time limits before its worker counts as lost
 WORKER_SLACK_S = 60.0
 
 
-def _collect(pending, batch: list[Task], options: Options) -> list[Result]:
+def _collect(pending, batch: list[Task], options: Options) -> Batch:
     """The head batch's results. A worker killed from outside (OOM killer, ``kill -9``) loses
     its batch and ``Pool`` never reports it: without a deadline the run would wait forever.
     The head batch has started (FIFO queue), and each of its pages is bounded by the page
@@ -199,7 +231,7 @@ def _collect(pending, batch: list[Task], options: Options) -> list[Result]:
     except mp.TimeoutError:
         message = (f"worker process lost while parsing this batch of {len(batch)} pages (killed, out of "
                    f"memory, or stuck for {timeout:g} s); rerun these pages")
-        return [(PageError(_source_of(t), "worker", "WorkerLost", message, True), None) for t in batch]
+        return encode_batch([PageError(_source_of(t), "worker", "WorkerLost", message, True) for t in batch])
 
 
 def default_jobs() -> int:
@@ -269,25 +301,30 @@ def parse_paths(
     writer = RunWriter(out)
     seen: dict[str, str] = {}
     try:
-        for result, csv_text in results:
-            summary.pages += 1
-            if isinstance(result, PageError):
-                _record_error(summary, writer, result)
-            elif result.report_id in seen:
-                dup = PageError(result.report[1], "duplicate", "DuplicateReport",
-                                f"same report as {seen[result.report_id]} (kept that one)")
-                summary.skipped += 1
-                summary.by_kind["duplicate"] += 1
-                writer.add("errors", [(dup.source, dup.stage, dup.error, dup.message)])
-            else:
-                seen[result.report_id] = result.report[1]
-                summary.ok += 1
-                summary.values += len(result.indicators)
-                text = csv_text or {}
-                writer.add("reports", [result.report], text.get("reports"))
-                writer.add("indicators", result.indicators, text.get("indicators"))
-                writer.add("checks", result.checks, text.get("checks"))
-            progress.update(summary.pages, summary.failed)
+        for batch in results:
+            offsets = [0, 0, 0]
+            for result in batch.pages:
+                summary.pages += 1
+                if isinstance(result, PageError):
+                    _record_error(summary, writer, result)
+                    progress.update(summary.pages, summary.failed)
+                    continue
+                starts = list(offsets)
+                for i, n in enumerate(result.counts):
+                    offsets[i] += n
+                if result.report_id in seen:
+                    dup = PageError(result.source, "duplicate", "DuplicateReport",
+                                    f"same report as {seen[result.report_id]} (kept that one)")
+                    summary.skipped += 1
+                    summary.by_kind["duplicate"] += 1
+                    writer.add("errors", [(dup.source, dup.stage, dup.error, dup.message)])
+                else:
+                    seen[result.report_id] = result.source
+                    summary.ok += 1
+                    summary.values += result.counts[1]
+                    for i, name in enumerate(ROW_TABLES):
+                        writer.add_batch(name, batch.arrow[i], result.csv[i], result.counts[i], starts[i])
+                progress.update(summary.pages, summary.failed)
     except BaseException:
         writer.abort()
         progress.close()

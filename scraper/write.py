@@ -21,7 +21,7 @@ from typing import Any
 from .errors import WriteError
 from .schema import TABLES, Column, arrow_schema
 
-__all__ = ["RunWriter", "TableSink", "format_csv", "neutralize", "sweep_temp_files"]
+__all__ = ["RunWriter", "TableSink", "arrow_rows", "format_csv", "neutralize", "sweep_temp_files"]
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 #: rows buffered per Parquet row group, per table (bounded memory)
@@ -91,6 +91,31 @@ def format_csv(name: str, rows: Sequence[tuple]) -> str:
     return buf.getvalue()
 
 
+def _plain_type(col: Column):
+    """The Arrow type a column travels in between processes: dictionary columns as plain
+    strings (each worker's dictionary would differ; the writer encodes once per row group)."""
+    import pyarrow as pa
+
+    return {
+        "string": pa.string(), "dict": pa.string(), "int16": pa.int16(), "int32": pa.int32(),
+        "float64": pa.float64(), "date32": pa.date32(), "bool": pa.bool_(),
+    }[col.type]
+
+
+def arrow_rows(name: str, rows: Sequence[tuple]):
+    """``rows`` of table ``name`` as one Arrow record batch (dictionary columns as strings).
+
+    Workers call this on a whole batch of pages: building Arrow columns from Python objects
+    was the parent's main cost per page, and a record batch crosses the process boundary as a
+    few buffers instead of thousands of pickled objects."""
+    import pyarrow as pa
+
+    cols = TABLES[name]
+    columns = list(zip(*rows)) if rows else [()] * len(cols)
+    return pa.RecordBatch.from_arrays(
+        [pa.array(v, _plain_type(c)) for v, c in zip(columns, cols)], names=[c.name for c in cols])
+
+
 def sweep_temp_files(out: Path) -> None:
     """Remove temp files a killed run left behind."""
     if not out.is_dir():
@@ -107,7 +132,8 @@ class TableSink:
     def __init__(self, out: Path, name: str, formats: Sequence[str] = ("csv", "parquet")) -> None:
         self.out, self.name, self.formats = out, name, tuple(formats)
         self.columns = TABLES[name]
-        self.buffer: list[tuple] = []
+        self.buffer: list[list] = []  # [record batch, start, rows]: at most one row group
+        self.buffered = 0
         self.rows = 0
         self._tmp: dict[str, Path] = {}
         self._csv_file = None
@@ -138,38 +164,58 @@ class TableSink:
         worker process, so the parent only copies text); CSV is written at once, in call
         order, and Parquet rows are buffered up to one row group."""
         rows = rows if isinstance(rows, list) else list(rows)
+        if not rows:
+            return
+        self.add_batch(arrow_rows(self.name, rows) if self._pq is not None else None,
+                       csv_text if csv_text is not None or self._csv_file is None else format_csv(self.name, rows),
+                       len(rows), 0)
+
+    def add_batch(self, batch, csv_text: str | None, n: int | None = None, start: int = 0) -> None:
+        """Append rows ``start:start+n`` of an Arrow record batch made by ``arrow_rows`` and
+        their CSV text (``format_csv``), both made in a worker process. Consecutive ranges of
+        one batch are buffered as one range (a table of a thousand 100-row slices costs more
+        to assemble than the rows themselves)."""
+        n = batch.num_rows - start if n is None else n
+        if not n:
+            return
         try:
-            if self._csv_file is not None and rows:
-                self._csv_file.write(csv_text if csv_text is not None else format_csv(self.name, rows))
+            if self._csv_file is not None and csv_text:
+                self._csv_file.write(csv_text)
         except OSError as exc:
             raise WriteError(f"cannot write {self.name}: {exc}", location=str(self.out)) from exc
-        self.rows += len(rows)
-        if self._pq is not None:
-            self.buffer.extend(rows)
-            if len(self.buffer) >= ROW_GROUP_ROWS.get(self.name, 10_000):
+        self.rows += n
+        if self._pq is not None and batch is not None:
+            last = self.buffer[-1] if self.buffer else None
+            if last is not None and last[0] is batch and last[1] + last[2] == start:
+                last[2] += n
+            else:
+                self.buffer.append([batch, start, n])
+            self.buffered += n
+            if self.buffered >= ROW_GROUP_ROWS.get(self.name, 10_000):
                 self.flush()
 
     def flush(self) -> None:
         if not self.buffer:
             return
-        rows, self.buffer = self.buffer, []
+        batches, self.buffer, self.buffered = self.buffer, [], 0
         try:
             if self._pq is not None:
-                self._pq.write_table(self._arrow(rows))
+                self._pq.write_table(self._arrow(batches))
         except OSError as exc:
             raise WriteError(f"cannot write {self.name}: {exc}", location=str(self.out)) from exc
 
-    def _arrow(self, rows: list[tuple]):
+    def _arrow(self, ranges: list):
+        """One row group: the buffered row ranges as one table of the output schema
+        (dictionary columns encoded here, once per row group)."""
         import pyarrow as pa
 
         schema = arrow_schema(self.name)
+        batches = [b.slice(start, n) for b, start, n in ranges] or [arrow_rows(self.name, [])]
+        table = pa.Table.from_batches(batches).combine_chunks()
         arrays = []
         for i, field in enumerate(schema):
-            values = [r[i] for r in rows]
-            if pa.types.is_dictionary(field.type):
-                arrays.append(pa.array(values, pa.string()).dictionary_encode())
-            else:
-                arrays.append(pa.array(values, field.type))
+            col = table.column(i).combine_chunks()
+            arrays.append(col.dictionary_encode() if pa.types.is_dictionary(field.type) else col)
         return pa.Table.from_arrays(arrays, schema=schema)
 
     def close(self) -> list[Path]:
@@ -226,6 +272,9 @@ class RunWriter:
 
     def add(self, name: str, rows: Iterable[tuple], csv_text: str | None = None) -> None:
         self.sinks[name].add(rows, csv_text)
+
+    def add_batch(self, name: str, batch, csv_text: str | None, n: int | None = None, start: int = 0) -> None:
+        self.sinks[name].add_batch(batch, csv_text, n, start)
 
     def close(self) -> list[Path]:
         paths: list[Path] = []

@@ -29,7 +29,7 @@ def test_results_keep_input_order_across_many_batches(monkeypatch) -> None:
     monkeypatch.setattr(pipeline, "BATCH", 3)
     monkeypatch.setattr(pipeline, "IN_FLIGHT_PER_JOB", 2)
     tasks = [Task(f"p{i}", error=InputError("gone", location=f"p{i}")) for i in range(200)]
-    out = [r for r, _ in _results(iter(tasks), Options(page_timeout=0), jobs=2)]
+    out = [r for batch in _results(iter(tasks), Options(page_timeout=0), jobs=2) for r in batch.pages]
     assert all(isinstance(r, PageError) for r in out)
     assert [r.source for r in out] == [f"p{i}" for i in range(200)]
 
@@ -47,9 +47,9 @@ def test_results_pull_inputs_lazily(monkeypatch) -> None:
             yield Task(f"p{i}", error=InputError("gone", location=f"p{i}"))
 
     it = _results(gen(), Options(page_timeout=0), jobs=2)
-    next(it)
+    assert len(next(it).pages) == 2  # batches of BATCH pages
     assert pulled <= 2 * 2 * 2 + 2
-    assert len(list(it)) == 99
+    assert sum(len(b.pages) for b in it) == 98
 
 
 def test_count_pages(tmp_path) -> None:
