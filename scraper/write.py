@@ -5,6 +5,14 @@ the output folder (Parquet in row groups, CSV appended) and only renamed over th
 when the run finishes (``os.replace`` is atomic on one file system). A crash or kill at any
 moment leaves the previous outputs whole, never a torn file; stale temp files are swept at the
 next run. Memory stays flat: at most one row group per table is buffered.
+
+The seven files of a run are replaced as a group: the renames are written to a journal
+(``.xxgk-commit``, itself put in place by one rename) before the first of them, and removed
+after the last. A run killed between two renames leaves the journal, and the next writer into
+that folder finishes the renames (roll forward) before anything else, so the folder never
+stays a mix of two runs' files. (A reader looking in during those milliseconds can still see
+the mix; nothing short of swapping a whole folder avoids that, and the file names are the
+contract.)
 """
 
 from __future__ import annotations
@@ -13,6 +21,7 @@ import contextlib
 import csv
 import datetime as dt
 import io
+import json
 import os
 from collections.abc import Iterable, Sequence
 from pathlib import Path
@@ -21,12 +30,16 @@ from typing import Any
 from .errors import WriteError
 from .schema import TABLES, Column, arrow_schema
 
-__all__ = ["RunWriter", "TableSink", "arrow_rows", "format_csv", "neutralize", "sweep_temp_files"]
+__all__ = [
+    "RunWriter", "TableSink", "arrow_rows", "commit_group", "format_csv", "neutralize", "roll_forward",
+    "sweep_temp_files",
+]
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 #: rows buffered per Parquet row group, per table (bounded memory)
 ROW_GROUP_ROWS = {"reports": 2000, "indicators": 50_000, "checks": 25_000, "errors": 10_000}
 _TMP_MARK = ".tmp-"
+_JOURNAL = ".xxgk-commit"
 
 
 def neutralize(text: str) -> str:
@@ -116,10 +129,63 @@ def arrow_rows(name: str, rows: Sequence[tuple]):
         [pa.array(v, _plain_type(c)) for v, c in zip(columns, cols)], names=[c.name for c in cols])
 
 
+def _fsync_dir(path: Path) -> None:
+    """Make renames in ``path`` durable (no-op where directories cannot be opened)."""
+    try:
+        fd = os.open(path, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+def commit_group(out: Path, pairs: Sequence[tuple[Path, Path]]) -> None:
+    """Rename each finished temp file over its final name, all or (after a kill, once the next
+    writer rolls forward) none: journal first, then the renames, then drop the journal."""
+    journal = out / _JOURNAL
+    tmp_journal = out / f"{_JOURNAL}{_TMP_MARK}{os.getpid()}"
+    with open(tmp_journal, "w", encoding="utf-8") as fh:
+        json.dump([[t.name, f.name] for t, f in pairs], fh)
+        fh.flush()
+        os.fsync(fh.fileno())
+    os.replace(tmp_journal, journal)
+    _fsync_dir(out)
+    for tmp, final in pairs:
+        os.replace(tmp, final)
+    _fsync_dir(out)
+    journal.unlink()
+
+
+def roll_forward(out: Path) -> bool:
+    """Finish the group of renames a killed run had begun (its journal is still there); the
+    temp files it names were complete and fsynced before the journal was written. Returns
+    whether there was anything to finish."""
+    journal = out / _JOURNAL
+    try:
+        pairs = json.loads(journal.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return False
+    except (OSError, ValueError):  # unreadable: cannot happen (the journal lands by rename)
+        pairs = []
+    for tmp_name, final_name in pairs:
+        tmp = out / Path(tmp_name).name
+        if tmp.exists():
+            os.replace(tmp, out / Path(final_name).name)
+    _fsync_dir(out)
+    journal.unlink(missing_ok=True)
+    return True
+
+
 def sweep_temp_files(out: Path) -> None:
-    """Remove temp files a killed run left behind."""
+    """Finish a killed run's commit (``roll_forward``), then remove the temp files a killed
+    run left behind."""
     if not out.is_dir():
         return
+    roll_forward(out)
     for p in out.iterdir():
         if p.name.startswith(".") and _TMP_MARK in p.name:
             with contextlib.suppress(OSError):
@@ -218,10 +284,9 @@ class TableSink:
             arrays.append(col.dictionary_encode() if pa.types.is_dictionary(field.type) else col)
         return pa.Table.from_arrays(arrays, schema=schema)
 
-    def close(self) -> list[Path]:
-        """Flush, fsync and rename the temp files over the final names."""
+    def finish(self) -> list[tuple[Path, Path]]:
+        """Flush, fsync and close the temp files; returns (temp, final) pairs to rename."""
         self.flush()
-        finals: list[Path] = []
         try:
             if self._csv_file is not None:
                 self._csv_file.flush()
@@ -231,13 +296,19 @@ class TableSink:
                 if self.rows == 0:
                     self._pq.write_table(self._arrow([]))
                 self._pq.close()
-            for fmt, tmp in self._tmp.items():
-                final = self.out / f"{self.name}.{fmt}"
-                os.replace(tmp, final)
-                finals.append(final)
         except OSError as exc:
             raise WriteError(f"cannot finalise {self.name}: {exc}", location=str(self.out)) from exc
-        return finals
+        return [(tmp, self.out / f"{self.name}.{fmt}") for fmt, tmp in self._tmp.items()]
+
+    def close(self) -> list[Path]:
+        """Flush, fsync and rename the temp files over the final names."""
+        pairs = self.finish()
+        try:
+            for tmp, final in pairs:
+                os.replace(tmp, final)
+        except OSError as exc:
+            raise WriteError(f"cannot finalise {self.name}: {exc}", location=str(self.out)) from exc
+        return [final for _, final in pairs]
 
     def abort(self) -> None:
         with contextlib.suppress(Exception):
@@ -277,10 +348,15 @@ class RunWriter:
         self.sinks[name].add_batch(batch, csv_text, n, start)
 
     def close(self) -> list[Path]:
-        paths: list[Path] = []
+        """Finish every sink, then replace all the output files as one group (``commit_group``)."""
+        pairs: list[tuple[Path, Path]] = []
         for sink in self.sinks.values():
-            paths.extend(sink.close())
-        return paths
+            pairs.extend(sink.finish())
+        try:
+            commit_group(self.out, pairs)
+        except OSError as exc:
+            raise WriteError(f"cannot finalise the outputs in {self.out}: {exc}", location=str(self.out)) from exc
+        return [final for _, final in pairs]
 
     def abort(self) -> None:
         for sink in self.sinks.values():

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pyarrow.parquet as pq
+import pytest
 
 from scraper.schema import REPORTS, SCHEMA_VERSION, arrow_schema
 from scraper.write import RunWriter, TableSink, neutralize, sweep_temp_files
@@ -89,3 +90,56 @@ def test_column_formatters_match_csv_cell() -> None:
                 except (TypeError, ValueError):
                     continue
                 assert f(v) == want, (col.name, v)
+
+
+def _run_generation(out, rid: str) -> None:
+    w = RunWriter(out)
+    w.add("reports", [_report_row(rid)])
+    w.close()
+
+
+def test_outputs_are_replaced_as_one_group_even_when_killed_between_renames(tmp_path, monkeypatch) -> None:
+    """A kill between two renames of the final commit leaves a journal; the next writer into
+    the folder finishes the renames first, so no mix of two runs' files survives."""
+    import os
+
+    from scraper import write
+
+    _run_generation(tmp_path, "gen1")
+    gen1 = {p.name: p.stat().st_ino for p in tmp_path.iterdir()}
+    real_replace = os.replace
+    done = 0
+
+    def dies_after_two(src, dst):
+        nonlocal done
+        if str(dst).endswith((".csv", ".parquet")) and ".tmp-" not in str(dst):
+            if done == 2:
+                raise KeyboardInterrupt("killed between renames")
+            done += 1
+        real_replace(src, dst)
+
+    monkeypatch.setattr(write.os, "replace", dies_after_two)
+    w = RunWriter(tmp_path)
+    w.add("reports", [_report_row("gen2")])
+    with pytest.raises(KeyboardInterrupt):
+        w.close()
+    monkeypatch.setattr(write.os, "replace", real_replace)
+    assert (tmp_path / ".xxgk-commit").exists()
+    ids = pq.read_table(tmp_path / "reports.parquet").column("report_id").to_pylist()
+    assert ids == ["gen2"]  # reports.csv and reports.parquet renamed …
+    now = {p.name: p.stat().st_ino for p in tmp_path.iterdir() if not p.name.startswith(".")}
+    assert sum(now[n] != gen1[n] for n in now) == 2  # … the other five are still gen1's files
+
+    sweep_temp_files(tmp_path)  # what the next run does first
+    assert not (tmp_path / ".xxgk-commit").exists()
+    assert not [p.name for p in tmp_path.iterdir() if p.name.startswith(".")]
+    names = sorted(p.name for p in tmp_path.iterdir())
+    assert names == ["checks.csv", "checks.parquet", "errors.csv", "indicators.csv", "indicators.parquet",
+                     "reports.csv", "reports.parquet"]
+    assert all(p.stat().st_ino != gen1[p.name] for p in tmp_path.iterdir())  # all seven are gen2's now
+    assert pq.read_table(tmp_path / "reports.parquet").column("report_id").to_pylist() == ["gen2"]
+
+
+def test_a_complete_run_leaves_no_journal(tmp_path) -> None:
+    _run_generation(tmp_path, "a")
+    assert not [p.name for p in tmp_path.iterdir() if p.name.startswith(".")]
