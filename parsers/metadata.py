@@ -120,13 +120,24 @@ def _build() -> tuple[re.Pattern[str], dict[str, tuple[str, int]]]:
     for field, tier, words in _LABELS:
         for word in words.split():
             spec.setdefault(word, (field, tier))
+    # Every label starts with one of these characters: the lookahead lets ``re`` pass over the
+    # other positions of a segment without trying each branch of the trie there.
+    first = _first_chars(spec)
     pattern = re.compile(
-        rf"(?P<open>[【\[〔]?)(?P<label>{_trie_regex(spec)})(?P<close>[】\]〕]?)[ \t\u3000\u00a0]*(?P<colon>[:：︰﹕])?"
+        rf"(?P<open>[【\[〔]?)(?={first})(?P<label>{_trie_regex(spec)})(?P<close>[】\]〕]?)[ \t\u3000\u00a0]*(?P<colon>[:：︰﹕])?"
     )
     return pattern, spec
 
 
+def _first_chars(words: Iterable[str]) -> str:
+    """A character class of the first characters of ``words`` and their Traditional variants."""
+    chars = {c for w in words for c in (w[0], _VARIANTS.get(w[0], w[0]))}
+    return "[" + "".join(re.escape(c) for c in sorted(chars)) + "]"
+
+
 _LABEL_RE, _LABEL_SPEC = _build()
+#: A segment without any of these characters holds no label (most segments of a page).
+_LABEL_START = re.compile(_first_chars(_LABEL_SPEC))
 _T2S_LABEL = str.maketrans({v: k for k, v in _VARIANTS.items() if len(k) == 1 and v != k})
 _PINYIN = re.compile(r"\([a-zA-Z\u00e0-\u01dc]{1,8}\)")
 _LEAD_DECOR = re.compile(r"^[\s·•●■◆▪◇○□★☆>›»\-*]+")
@@ -210,7 +221,11 @@ def _hits(seg: str, lenient: bool = False) -> list[_Hit]:
     """Valid label occurrences in one segment, in order. ``lenient``: the line is already
     known to be a metadata line, so bare weak words (``分类``, ``文号``) between spaces count."""
     out: list[_Hit] = []
-    for m in _LABEL_RE.finditer(seg):
+    first = _LABEL_START.search(seg)
+    if first is None:
+        return out
+    # A match starts at the first label character at the earliest (or at a bracket before it).
+    for m in _LABEL_RE.finditer(seg, max(0, first.start() - 1)):
         start = m.start()
         printed = m["label"]
         word = _canonical(printed)
@@ -302,8 +317,8 @@ def _scan(segments: Sequence[str]) -> list[_Pair]:
     pairs: list[_Pair] = []
     pending: tuple[_Hit, int] | None = None
     for idx, seg in enumerate(segs):
-        if not seg:
-            continue
+        if not seg or (pending is None and _LABEL_START.search(seg) is None):
+            continue  # no label, and no lone label waiting for a value
         found, lone, lead = _pairs_in(seg, idx)
         if pending is not None:
             hit, at = pending

@@ -1,0 +1,38 @@
+"""Text helpers: the fast paths of normalize_space / compact give the regex results."""
+
+from __future__ import annotations
+
+import re
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from parsers.text import compact, normalize_space
+
+_WS = re.compile(r"[ \t\r\n\f\v\u00a0\u1680\u2000-\u200b\u2028\u2029\u202f\u205f\u3000\ufeff]+")
+_ZERO_WIDTH = re.compile(r"[\u200b-\u200f\u2060\ufeff]")
+_SPACES = " \t\r\n\f\v\x1c\x1d\x1e\x1f\x85\u00a0\u1680\u2000\u2005\u200a\u200b\u200c\u200d\u200e\u200f\u2028\u2029\u202f\u205f\u2060\u3000\ufeff"
+_TEXT = st.text(alphabet=st.sampled_from(_SPACES + "ab统计指标（1）:\u00ad"), max_size=30)
+
+
+@given(_TEXT)
+def test_normalize_space_as_regex(text: str) -> None:
+    assert normalize_space(text) == _WS.sub(" ", _ZERO_WIDTH.sub("", text)).strip()
+
+
+@given(_TEXT)
+def test_compact_as_regex(text: str) -> None:
+    assert compact(text) == _WS.sub("", _ZERO_WIDTH.sub("", text))
+
+
+@given(st.text(max_size=40))
+def test_any_text(text: str) -> None:
+    assert normalize_space(text) == _WS.sub(" ", _ZERO_WIDTH.sub("", text)).strip()
+    assert compact(text) == _WS.sub("", _ZERO_WIDTH.sub("", text))
+
+
+def test_examples() -> None:
+    assert normalize_space("  统  计\u3000指标 ") == "统 计 指标"
+    assert normalize_space("a\u200b b") == "a b"
+    assert normalize_space("a\x1c") == "a"
+    assert compact("统  计\u00a0指\u200b标") == "统计指标"
