@@ -11,7 +11,7 @@ import re
 import unicodedata
 from collections.abc import Iterator
 
-from selectolax.lexbor import LexborNode
+from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 __all__ = [
     "BLOCK_TAGS",
@@ -74,19 +74,51 @@ def normalize_label(text: str) -> str:
     return compact(text).translate(_LABEL)
 
 
+def _tag_ids(names: frozenset[str]) -> frozenset[int]:
+    """lexbor's ids of standard tag names (fixed numbers, the same in every document)."""
+    probe = LexborHTMLParser("")
+    ids = set()
+    for name in names:
+        node = probe.create_node(name)
+        assert node.tag == name, name
+        ids.add(node.tag_id)
+    return frozenset(ids)
+
+
+def _text_and_other_ids() -> tuple[int, frozenset[int]]:
+    """The id of text nodes, and the ids of the other non-element nodes (comment, doctype,
+    document, and lexbor's two reserved ids below them)."""
+    probe = LexborHTMLParser("<!DOCTYPE html><p>x<!--c--></p>")
+    ids = {n.tag: n.tag_id for n in probe.root.parent.traverse(include_text=True)}
+    ids.update({n.tag: n.tag_id for n in probe.root.parent.iter(include_text=True)})
+    ids.update({n.tag: n.tag_id for n in probe.css_first("p").iter(include_text=True)})
+    text = ids["-text"]
+    other = {ids["-comment"], ids["-doctype"], ids["-document"]}
+    other.update(range(0, min(other | {text})))
+    return text, frozenset(other)
+
+
+#: Tag ids rather than names in the walk: ``node.tag`` builds a new string for every element.
+_BLOCK_IDS = _tag_ids(BLOCK_TAGS)
+_SKIP_IDS = _tag_ids(SKIP_TAGS)
+_TEXT_ID, _OTHER_IDS = _text_and_other_ids()
+#: tag id → 0 text, 1 skipped (SKIP_TAGS, comments …), 2 block; inline elements are absent.
+_KIND = {_TEXT_ID: 0, **dict.fromkeys(_OTHER_IDS, 1), **dict.fromkeys(_BLOCK_IDS, 2), **dict.fromkeys(_SKIP_IDS, 1)}
+
+
 def iter_segments(node: LexborNode) -> Iterator[str]:
     """Text segments of ``node`` in document order (empty ones skipped).
 
     One loop over an explicit stack (pages nest 10,000 deep, so no recursion). This is the
     hottest function of the parser (every page is walked several times), hence the shape:
     children pushed right to left via ``last_child``/``prev``, a ``None`` marker pushed only
-    for block elements (closing an inline element ends no line), and white space normalised
-    only when a line has text.
+    for block elements (closing an inline element ends no line), nodes told apart by their
+    integer ``tag_id`` (one dict lookup), and white space normalised only when a line has text.
     """
     buf: list[str] = []
     stack: list[LexborNode | None] = [node]
     pop, push = stack.pop, stack.append
-    block_tags, skip_tags = BLOCK_TAGS, SKIP_TAGS
+    kinds = _KIND
     while stack:
         cur = pop()
         if cur is None:  # a block element closes: the line ends
@@ -96,16 +128,16 @@ def iter_segments(node: LexborNode) -> Iterator[str]:
                 if line:
                     yield line
             continue
-        tag = cur.tag
-        if tag == "-text":
-            text = cur.text_content
-            if text:
-                buf.append(text)
-            continue
-        if tag is None or tag[0] == "-" or tag in skip_tags:
-            continue
-        if tag in block_tags:
-            if buf:
+        kind = kinds.get(cur.tag_id)
+        if kind is not None:
+            if kind == 0:
+                text = cur.text_content
+                if text:
+                    buf.append(text)
+                continue
+            if kind == 1:
+                continue
+            if buf:  # a block element opens: the line ends
                 line = normalize_space("".join(buf))
                 buf = []
                 if line:
