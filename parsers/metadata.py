@@ -129,15 +129,42 @@ def _build() -> tuple[re.Pattern[str], dict[str, tuple[str, int]]]:
     return pattern, spec
 
 
+def _chars_at(words: Iterable[str], i: int, extra: str = "") -> set[str]:
+    """Characters at index ``i`` of ``words``, with their Traditional variants."""
+    return {c for w in words for c in (w[i], _VARIANTS.get(w[i], w[i]))} | set(extra)
+
+
 def _first_chars(words: Iterable[str]) -> str:
     """A character class of the first characters of ``words`` and their Traditional variants."""
-    chars = {c for w in words for c in (w[0], _VARIANTS.get(w[0], w[0]))}
-    return "[" + "".join(re.escape(c) for c in sorted(chars)) + "]"
+    return "[" + "".join(re.escape(c) for c in sorted(_chars_at(words, 0))) + "]"
 
 
 _LABEL_RE, _LABEL_SPEC = _build()
-#: A segment without any of these characters holds no label (most segments of a page).
-_LABEL_START = re.compile(_first_chars(_LABEL_SPEC))
+_OPEN = "【[〔"
+_GAP_START = " \t\u3000\u00a0("
+#: Where a match of _LABEL_RE can start: a bracket before a label's first character, or a first
+#: character followed by a second one or the start of a gap (every label has two characters or
+#: more). Starting with a plain character class, it lets ``re`` skip the other positions in C.
+_LABEL_AT = re.compile(
+    "[" + "".join(re.escape(c) for c in sorted(set(_OPEN) | _chars_at(_LABEL_SPEC, 0))) + "]"
+    "[" + "".join(re.escape(c) for c in sorted(_chars_at(_LABEL_SPEC, 0) | _chars_at(_LABEL_SPEC, 1, _GAP_START))) + "]"
+)
+
+
+def _label_matches(seg: str) -> list[re.Match[str]]:
+    """``list(_LABEL_RE.finditer(seg))``, trying the pattern only where _LABEL_AT says a match
+    can start (a segment without such a spot, most of a page, costs one C scan)."""
+    out: list[re.Match[str]] = []
+    pos = 0
+    search, match = _LABEL_AT.search, _LABEL_RE.match
+    while (at := search(seg, pos)) is not None:
+        m = match(seg, at.start())
+        if m is None:
+            pos = at.start() + 1
+        else:
+            out.append(m)
+            pos = m.end()  # labels are never empty
+    return out
 _T2S_LABEL = str.maketrans({v: k for k, v in _VARIANTS.items() if len(k) == 1 and v != k})
 _PINYIN = re.compile(r"\([a-zA-Z\u00e0-\u01dc]{1,8}\)")
 _LEAD_DECOR = re.compile(r"^[\s·•●■◆▪◇○□★☆>›»\-*]+")
@@ -221,11 +248,7 @@ def _hits(seg: str, lenient: bool = False) -> list[_Hit]:
     """Valid label occurrences in one segment, in order. ``lenient``: the line is already
     known to be a metadata line, so bare weak words (``分类``, ``文号``) between spaces count."""
     out: list[_Hit] = []
-    first = _LABEL_START.search(seg)
-    if first is None:
-        return out
-    # A match starts at the first label character at the earliest (or at a bracket before it).
-    for m in _LABEL_RE.finditer(seg, max(0, first.start() - 1)):
+    for m in _label_matches(seg):
         start = m.start()
         printed = m["label"]
         word = _canonical(printed)
@@ -317,7 +340,7 @@ def _scan(segments: Sequence[str]) -> list[_Pair]:
     pairs: list[_Pair] = []
     pending: tuple[_Hit, int] | None = None
     for idx, seg in enumerate(segs):
-        if not seg or (pending is None and _LABEL_START.search(seg) is None):
+        if not seg or (pending is None and _LABEL_AT.search(seg) is None):
             continue  # no label, and no lone label waiting for a value
         found, lone, lead = _pairs_in(seg, idx)
         if pending is not None:
