@@ -342,8 +342,11 @@ _COMMON = _common_chars()
 #: Runs of common characters: deleting them and comparing lengths counts them (one C pass;
 #: ``str.translate`` with a 9,000-entry table does a dict lookup per character).
 _COMMON_RE = re.compile("[" + "".join(re.escape(c) for c in sorted(_COMMON)) + "]+")
-#: What a sample leaves out: ASCII and white space.
-_NOT_SAMPLED_RE = re.compile(r"[\x00-\x7f\s\xa0\u3000\ufeff]+")
+#: ASCII bytes: deleting them from UTF-8 leaves exactly the non-ASCII characters' bytes.
+_ASCII = bytes(range(0x80))
+#: The non-ASCII white space of ``str.isspace`` (what ``\s`` matches) and U+FEFF.
+_WIDE_SPACE = "\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff"
+_WIDE_SPACE_RE = re.compile(f"[{_WIDE_SPACE}]+")
 #: Characters no correct decode of a Chinese page produces in quantity: C1 controls,
 #: private-use area (gb18030's user-defined rows), U+FFFD.
 _BAD_RE = re.compile(r"[\x80-\x9f\ue000-\uf8ff\ufffd]")
@@ -408,10 +411,18 @@ def _sample(text: str) -> str:
     the sample: the prefix grows until it yields enough (markup-heavy pages need ~50 KB)."""
     size = 16 * _SAMPLE_CHARS
     while True:
-        sample = _NOT_SAMPLED_RE.sub("", text[:size])
+        sample = _sampled(text[:size])
         if len(sample) >= _SAMPLE_CHARS or size >= len(text):
             return sample[:_SAMPLE_CHARS]
         size *= 4
+
+
+def _sampled(text: str) -> str:
+    """``text`` without ASCII, white space and U+FEFF. Done on UTF-8 bytes: one C-level byte
+    deletion instead of a regex match per ASCII run (thousands on a page)."""
+    kept = text.encode("utf-8", "surrogatepass").translate(None, _ASCII).decode("utf-8", "surrogatepass")
+    # every character of _WIDE_SPACE is non-printable, so a printable rest has none
+    return kept if kept.isprintable() else _WIDE_SPACE_RE.sub("", kept)
 
 
 def _score(text: str) -> float:
@@ -698,7 +709,7 @@ def _looks_like_gbk_as_utf8(text: str) -> bool:
     there, so the caller still requires the gb18030 reading to be clean Chinese.
     """
     first = _CJK_SAMPLED_RE.search(text)
-    if first is not None and len(_NOT_SAMPLED_RE.sub("", text[: first.start()])) < _SAMPLE_CHARS:
+    if first is not None and len(_sampled(text[: first.start()])) < _SAMPLE_CHARS:
         return False  # the sample would hold this CJK character (the usual case: the <title>)
     sample = _sample(text)
     if not sample or _CJK_RE.search(sample):
