@@ -113,12 +113,13 @@ def iter_segments(node: LexborNode) -> Iterator[str]:
     hottest function of the parser (every page is walked several times), hence the shape:
     children pushed right to left via ``last_child``/``prev``, a ``None`` marker pushed only
     for block elements (closing an inline element ends no line), nodes told apart by their
-    integer ``tag_id`` (one dict lookup), and white space normalised only when a line has text.
+    integer ``tag_id`` (one dict lookup), an only text child read in place, and white space
+    normalised only when a line has text.
     """
     buf: list[str] = []
     stack: list[LexborNode | None] = [node]
     pop, push = stack.pop, stack.append
-    kinds = _KIND
+    kinds, text_id = _KIND, _TEXT_ID
     while stack:
         cur = pop()
         if cur is None:  # a block element closes: the line ends
@@ -142,11 +143,27 @@ def iter_segments(node: LexborNode) -> Iterator[str]:
                 buf = []
                 if line:
                     yield line
-            push(None)
         child = cur.last_child
-        while child is not None:
-            push(child)
-            child = child.prev
+        if child is None:
+            continue  # an empty block closes on an empty line
+        prev = child.prev
+        if prev is None and child.tag_id == text_id:
+            # One text child (most cells, spans and paragraphs): no push, no close marker.
+            text = child.text_content
+            if text:
+                if kind == 2:
+                    line = normalize_space(text)
+                    if line:
+                        yield line
+                else:
+                    buf.append(text)
+            continue
+        if kind == 2:
+            push(None)
+        push(child)
+        while prev is not None:
+            push(prev)
+            prev = prev.prev
     if buf:
         line = normalize_space("".join(buf))
         if line:
@@ -155,9 +172,9 @@ def iter_segments(node: LexborNode) -> Iterator[str]:
 
 def node_text(node: LexborNode, sep: str = "\n") -> str:
     """Text of ``node``: its segments joined by ``sep``."""
-    child = node.child
-    if child is not None and child.next is None and child.tag == "-text":
-        tag = node.tag  # a cell holding one text node (most cells): no walk needed
-        if tag and tag[0] != "-" and tag not in SKIP_TAGS:
+    child = node.first_child
+    if child is not None and child.next is None and child.tag_id == _TEXT_ID:
+        kind = _KIND.get(node.tag_id)  # a cell holding one text node (most cells): no walk needed
+        if kind is None or kind == 2:  # an element, not a skipped one
             return normalize_space(child.text_content or "")
     return sep.join(iter_segments(node))

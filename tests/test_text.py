@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 from hypothesis import given
 from hypothesis import strategies as st
+from selectolax.lexbor import LexborHTMLParser
 
-from parsers.text import compact, normalize_space
+from parsers.text import BLOCK_TAGS, SKIP_TAGS, compact, iter_segments, node_text, normalize_space
 
 _WS = re.compile(r"[ \t\r\n\f\v\u00a0\u1680\u2000-\u200b\u2028\u2029\u202f\u205f\u3000\ufeff]+")
 _ZERO_WIDTH = re.compile(r"[\u200b-\u200f\u2060\ufeff]")
@@ -36,3 +38,55 @@ def test_examples() -> None:
     assert normalize_space("a\u200b b") == "a b"
     assert normalize_space("a\x1c") == "a"
     assert compact("统  计\u00a0指\u200b标") == "统计指标"
+
+
+# --------------------------------------------------------------------------- iter_segments
+
+FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
+
+
+def _reference_segments(node):
+    """The plain walk by tag names that iter_segments must match."""
+    buf: list[str] = []
+    stack = [node]
+    while stack:
+        cur = stack.pop()
+        if cur is None:
+            line = normalize_space("".join(buf))
+            buf = []
+            if line:
+                yield line
+            continue
+        tag = cur.tag
+        if tag == "-text":
+            buf.append(cur.text_content or "")
+            continue
+        if tag is None or tag[0] == "-" or tag in SKIP_TAGS:
+            continue
+        if tag in BLOCK_TAGS:
+            line = normalize_space("".join(buf))
+            buf = []
+            if line:
+                yield line
+            stack.append(None)
+        stack.extend(reversed(list(cur.iter(include_text=True))))
+    line = normalize_space("".join(buf))
+    if line:
+        yield line
+
+
+_ODD_HTML = (
+    "<p>a<!--x--><svg><p>q</p></svg>b<br>c<o:p>d</o:p><template><p>t</p></template>"
+    "<noscript><p>n</p></noscript><span>e</span><td>f</td><div></div>g<script>s</script>h"
+    "<select><option>o</select><p><span>i<b>j</b></span>k</p><custom-x>l</custom-x>"
+)
+
+
+def test_iter_segments_as_reference_on_every_node() -> None:
+    pages = [p.read_bytes() for p in sorted(FIXTURES.rglob("*.html"))[:12]] + [_ODD_HTML.encode()]
+    for body in pages:
+        tree = LexborHTMLParser(body)
+        for node in tree.root.parent.traverse(include_text=True):
+            expected = list(_reference_segments(node))
+            assert list(iter_segments(node)) == expected
+            assert node_text(node, " ") == " ".join(expected)
