@@ -30,7 +30,7 @@ from .model import EncodingInfo, Fact, Metadata, Report, SpamBlock, Table
 from .script import to_simplified
 from .spam import clean_title, remove_spam, spam_lines, strip_pinyin
 from .tables import grid_rows, is_era1_grid, rows_to_facts, text_rows
-from .text import compact, iter_segments, normalize_space
+from .text import compact, iter_segments, normalize_space, split_segments
 from .version import PARSER_VERSION
 
 __all__ = ["PARSER_VERSION", "parse_report", "report_id"]
@@ -197,12 +197,15 @@ def _read_html(text: str) -> _Page:
     root = tree.body or tree.root
     if root is None:
         raise NotAReport("empty page: no HTML body")
-    segments = list(iter_segments(root))
+    # find_container only reads the tree, so it runs first: one walk then yields the page's
+    # segments and the container's, which stay the body lines when strip_chrome removes nothing.
+    container, page.family = find_container(tree)
+    segments, lines = split_segments(root, container)
     page.metadata, mw = read_metadata(segments, head=head)
     page.warnings.extend(mw)
-    container, page.family = find_container(tree)
-    strip_chrome(container)
-    page.body_lines = [s for s in iter_segments(container) if not is_chrome_line(s)]
+    if strip_chrome(container) or lines is None:
+        lines = list(iter_segments(container))
+    page.body_lines = [s for s in lines if not is_chrome_line(s)]
     page.tables = _read_dom_tables(container, page.body_lines)
     return page
 

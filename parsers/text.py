@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterator
+from typing import cast
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
@@ -22,6 +23,7 @@ __all__ = [
     "normalize_label",
     "normalize_space",
     "node_text",
+    "split_segments",
 ]
 
 #: Elements that end a line of text.
@@ -116,6 +118,29 @@ def iter_segments(node: LexborNode) -> Iterator[str]:
     integer ``tag_id`` (one dict lookup), an only text child read in place, and white space
     normalised only when a line has text.
     """
+    return cast(Iterator[str], _walk(node, 0))
+
+
+def split_segments(node: LexborNode, inner: LexborNode) -> tuple[list[str], list[str] | None]:
+    """The segments of ``node`` and, from the same walk, those of ``inner``: ``inner`` is
+    ``node`` itself or a block element inside it, whose lines are then its own (a block starts
+    and ends lines). For any other ``inner`` (inline, skipped, elsewhere) the second is None."""
+    inner_id = inner.mem_id
+    if inner_id == node.mem_id:
+        lines = list(iter_segments(node))
+        return lines, lines
+    if _KIND.get(inner.tag_id) != 2:
+        return list(iter_segments(node)), None
+    outer = list(_walk(node, inner_id))
+    if None not in outer:
+        return cast(list[str], outer), None
+    at = outer.index(None)
+    lines = list(iter_segments(inner))
+    return cast(list[str], outer[:at]) + lines + cast(list[str], outer[at + 1 :]), lines
+
+
+def _walk(node: LexborNode, cut: int) -> Iterator[str | None]:
+    """iter_segments; a block element with ``mem_id`` ``cut`` is not entered but yields None."""
     buf: list[str] = []
     stack: list[LexborNode | None] = [node]
     pop, push = stack.pop, stack.append
@@ -143,6 +168,9 @@ def iter_segments(node: LexborNode) -> Iterator[str]:
                 buf = []
                 if line:
                     yield line
+            if cut and cur.mem_id == cut:
+                yield None
+                continue
         child = cur.last_child
         if child is None:
             continue  # an empty block closes on an empty line

@@ -1,4 +1,5 @@
-"""Text helpers: the fast paths of normalize_space / compact give the regex results."""
+"""Text helpers: normalize_space / compact fast paths give the regex results; the segment walk
+matches a plain walk by tag names."""
 
 from __future__ import annotations
 
@@ -9,7 +10,15 @@ from hypothesis import given
 from hypothesis import strategies as st
 from selectolax.lexbor import LexborHTMLParser
 
-from parsers.text import BLOCK_TAGS, SKIP_TAGS, compact, iter_segments, node_text, normalize_space
+from parsers.text import (
+    BLOCK_TAGS,
+    SKIP_TAGS,
+    compact,
+    iter_segments,
+    node_text,
+    normalize_space,
+    split_segments,
+)
 
 _WS = re.compile(r"[ \t\r\n\f\v\u00a0\u1680\u2000-\u200b\u2028\u2029\u202f\u205f\u3000\ufeff]+")
 _ZERO_WIDTH = re.compile(r"[\u200b-\u200f\u2060\ufeff]")
@@ -90,3 +99,16 @@ def test_iter_segments_as_reference_on_every_node() -> None:
             expected = list(_reference_segments(node))
             assert list(iter_segments(node)) == expected
             assert node_text(node, " ") == " ".join(expected)
+
+
+def test_split_segments_as_two_walks() -> None:
+    pages = [p.read_bytes() for p in sorted(FIXTURES.rglob("*.html"))[:8]] + [_ODD_HTML.encode()]
+    for body in pages:
+        tree = LexborHTMLParser(body)
+        root = tree.body or tree.root
+        whole = list(iter_segments(root))
+        for inner in [root, *root.traverse(include_text=True)]:
+            segments, lines = split_segments(root, inner)
+            assert segments == whole
+            if lines is not None:
+                assert lines == list(iter_segments(inner))
