@@ -19,7 +19,8 @@ import opencc
 
 __all__ = ["to_simplified"]
 
-_CJK = re.compile(r"[\u4e00-\u9fff]")
+#: runs of CJK characters (counted by deleting them: one match per run, not per character)
+_CJK_RUNS = re.compile(r"[\u4e00-\u9fff]+")
 #: share of CJK characters t2s changes above which a page counts as Traditional
 TRADITIONAL_SHARE = 0.03
 
@@ -75,7 +76,7 @@ def to_simplified(text: str) -> tuple[str, str]:
     converted = _converter().convert(text)
     if converted == text:
         return text, "simplified"
-    cjk = len(_CJK.findall(text)) or 1
+    cjk = (len(text) - len(_CJK_RUNS.sub("", text))) or 1
     if len(converted) == len(text):
         share = _mostly_changed(text, converted, cjk)
     else:  # phrase conversions changed the length: estimate from a sample

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 from pathlib import Path
 
@@ -26,7 +27,7 @@ def _slow(text: str) -> tuple[str, str]:
 def _full(text: str, converted: str) -> tuple[str, str]:
     pairs = zip(text, converted) if len(converted) == len(text) else zip(text[:20000], converted[:20000])
     changed = sum(1 for a, b in pairs if a != b)
-    cjk = len(script._CJK.findall(text)) or 1
+    cjk = len(re.findall(r"[\u4e00-\u9fff]", text)) or 1
     if changed >= 5 and changed / cjk >= script.TRADITIONAL_SHARE:
         return converted, "traditional"
     return text, "simplified"
