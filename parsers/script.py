@@ -49,7 +49,7 @@ def _changeable() -> re.Pattern[str] | None:
     call, ~0.15 s), plus :data:`_PHRASE_ONLY`: a dictionary entry can only apply where all its
     characters are present, so a text with none of these characters converts to itself.
     """
-    if opencc.__version__ != _CHECKED_VERSION:
+    if getattr(opencc, "__version__", None) != _CHECKED_VERSION:
         return None
     chars = "".join(chr(c) for lo, hi in _CANDIDATES for c in range(lo, hi + 1))
     converted = _converter().convert("\n".join(chars)).split("\n")
