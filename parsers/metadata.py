@@ -120,13 +120,51 @@ def _build() -> tuple[re.Pattern[str], dict[str, tuple[str, int]]]:
     for field, tier, words in _LABELS:
         for word in words.split():
             spec.setdefault(word, (field, tier))
+    # Every label starts with one of these characters: the lookahead lets ``re`` pass over the
+    # other positions of a segment without trying each branch of the trie there.
+    first = _first_chars(spec)
     pattern = re.compile(
-        rf"(?P<open>[【\[〔]?)(?P<label>{_trie_regex(spec)})(?P<close>[】\]〕]?)[ \t\u3000\u00a0]*(?P<colon>[:：︰﹕])?"
+        rf"(?P<open>[【\[〔]?)(?={first})(?P<label>{_trie_regex(spec)})(?P<close>[】\]〕]?)[ \t\u3000\u00a0]*(?P<colon>[:：︰﹕])?"
     )
     return pattern, spec
 
 
+def _chars_at(words: Iterable[str], i: int, extra: str = "") -> set[str]:
+    """Characters at index ``i`` of ``words``, with their Traditional variants."""
+    return {c for w in words for c in (w[i], _VARIANTS.get(w[i], w[i]))} | set(extra)
+
+
+def _first_chars(words: Iterable[str]) -> str:
+    """A character class of the first characters of ``words`` and their Traditional variants."""
+    return "[" + "".join(re.escape(c) for c in sorted(_chars_at(words, 0))) + "]"
+
+
 _LABEL_RE, _LABEL_SPEC = _build()
+_OPEN = "【[〔"
+_GAP_START = " \t\u3000\u00a0("
+#: Where a match of _LABEL_RE can start: a bracket before a label's first character, or a first
+#: character followed by a second one or the start of a gap (every label has two characters or
+#: more). Starting with a plain character class, it lets ``re`` skip the other positions in C.
+_LABEL_AT = re.compile(
+    "[" + "".join(re.escape(c) for c in sorted(set(_OPEN) | _chars_at(_LABEL_SPEC, 0))) + "]"
+    "[" + "".join(re.escape(c) for c in sorted(_chars_at(_LABEL_SPEC, 0) | _chars_at(_LABEL_SPEC, 1, _GAP_START))) + "]"
+)
+
+
+def _label_matches(seg: str) -> list[re.Match[str]]:
+    """``list(_LABEL_RE.finditer(seg))``, trying the pattern only where _LABEL_AT says a match
+    can start (a segment without such a spot, most of a page, costs one C scan)."""
+    out: list[re.Match[str]] = []
+    pos = 0
+    search, match = _LABEL_AT.search, _LABEL_RE.match
+    while (at := search(seg, pos)) is not None:
+        m = match(seg, at.start())
+        if m is None:
+            pos = at.start() + 1
+        else:
+            out.append(m)
+            pos = m.end()  # labels are never empty
+    return out
 _T2S_LABEL = str.maketrans({v: k for k, v in _VARIANTS.items() if len(k) == 1 and v != k})
 _PINYIN = re.compile(r"\([a-zA-Z\u00e0-\u01dc]{1,8}\)")
 _LEAD_DECOR = re.compile(r"^[\s·•●■◆▪◇○□★☆>›»\-*]+")
@@ -210,7 +248,7 @@ def _hits(seg: str, lenient: bool = False) -> list[_Hit]:
     """Valid label occurrences in one segment, in order. ``lenient``: the line is already
     known to be a metadata line, so bare weak words (``分类``, ``文号``) between spaces count."""
     out: list[_Hit] = []
-    for m in _LABEL_RE.finditer(seg):
+    for m in _label_matches(seg):
         start = m.start()
         printed = m["label"]
         word = _canonical(printed)
@@ -302,8 +340,8 @@ def _scan(segments: Sequence[str]) -> list[_Pair]:
     pairs: list[_Pair] = []
     pending: tuple[_Hit, int] | None = None
     for idx, seg in enumerate(segs):
-        if not seg:
-            continue
+        if not seg or (pending is None and _LABEL_AT.search(seg) is None):
+            continue  # no label, and no lone label waiting for a value
         found, lone, lead = _pairs_in(seg, idx)
         if pending is not None:
             hit, at = pending

@@ -30,13 +30,15 @@ from .model import EncodingInfo, Fact, Metadata, Report, SpamBlock, Table
 from .script import to_simplified
 from .spam import clean_title, remove_spam, spam_lines, strip_pinyin
 from .tables import grid_rows, is_era1_grid, rows_to_facts, text_rows
-from .text import compact, iter_segments, normalize_space
+from .text import compact, iter_segments, normalize_space, split_segments
 from .version import PARSER_VERSION
 
 __all__ = ["PARSER_VERSION", "parse_report", "report_id"]
 
 _BLOCK_TAG = re.compile(r"<(?:p|div|table|td|tr|br|li|html|body|span|h[1-6])\b", re.I)
-_TAGS = re.compile(r"<[^>\n]{0,200}>")
+#: A stray tag in a plain-text page; never spans a line break (no character ``str.splitlines``
+#: breaks at), so one substitution over the page removes what a line-by-line one would.
+_TEXT_TAGS = re.compile(r"<[^>\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029]{0,200}>")
 _ERA2_MARKERS = ("申请人情况", "本年新收政府信息公开申请数量", "收到和处理政府信息公开申请情况")
 #: Text (after inline ``data:`` URIs are dropped) beyond which a page is refused: the largest
 #: real report pages (Word exports with inline styles) hold ~3 M characters; 16 M keeps a
@@ -142,7 +144,7 @@ def _two_reports(body_lines: Sequence[str], tables: Sequence[Table]) -> list[str
     appended another page) is read as one; say so, so the rows are not trusted blindly."""
     titles: dict[tuple[str, str], str] = {}
     for line in body_lines:
-        if len(line) > 80:
+        if len(line) > 80 or "告" not in line:  # a title ends in 年度报告 (compact drops only spaces)
             continue
         m = _TITLE_LINE.match(compact(line))
         if m:
@@ -195,19 +197,23 @@ def _read_html(text: str) -> _Page:
     root = tree.body or tree.root
     if root is None:
         raise NotAReport("empty page: no HTML body")
-    segments = list(iter_segments(root))
+    # find_container only reads the tree, so it runs first: one walk then yields the page's
+    # segments and the container's, which stay the body lines when strip_chrome removes nothing.
+    container, page.family = find_container(tree)
+    segments, lines = split_segments(root, container)
     page.metadata, mw = read_metadata(segments, head=head)
     page.warnings.extend(mw)
-    container, page.family = find_container(tree)
-    strip_chrome(container)
-    page.body_lines = [s for s in iter_segments(container) if not is_chrome_line(s)]
+    if strip_chrome(container) or lines is None:
+        lines = list(iter_segments(container))
+    page.body_lines = [s for s in lines if not is_chrome_line(s)]
     page.tables = _read_dom_tables(container, page.body_lines)
     return page
 
 
 def _read_text(text: str) -> _Page:
     page = _Page()
-    lines = [normalize_space(_TAGS.sub("", line)) for line in text.splitlines()]
+    # A line the substitution empties may merge "\r" and "\n": it is dropped anyway.
+    lines = [normalize_space(line) for line in _TEXT_TAGS.sub("", text).splitlines()]
     lines = [line for line in lines if line]
     lines, page.spam, page.spam_links = spam_lines(lines)
     page.metadata, mw = read_metadata(lines)

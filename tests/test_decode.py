@@ -629,3 +629,16 @@ def test_fuzz_any_bytes_give_decoded_or_not_a_report(body: bytes, header_label: 
     assert d.info.source in {"bom", "http", "meta", "xml", "utf8", "gb18030", "detected", "fallback"}
     assert d.info.replacement_chars == d.text.count("\ufffd")
     assert all(isinstance(w, str) and w.startswith("encoding: ") for w in d.warnings)
+
+
+def test_wide_space_is_the_non_ascii_white_space() -> None:
+    """_sampled drops exactly what the old regex ``[\\x00-\\x7f\\s\\xa0\\u3000\\ufeff]`` dropped."""
+    import re as _re
+
+    from parsers import decode
+
+    wide = {chr(c) for c in range(0x80, 0x110000) if chr(c).isspace()} | {"\ufeff"}
+    assert wide == {chr(c) for c in range(0x80, 0x110000) if decode._WIDE_SPACE_RE.fullmatch(chr(c))}
+    old = _re.compile(r"[\x00-\x7f\s\xa0\u3000\ufeff]+")
+    for text in ("<p>报告\u3000一、\xa0总体\u2028情况</p>\ud800x\ufeff", "ascii only", "", "é\u200b\x85"):
+        assert decode._sampled(text) == old.sub("", text)
