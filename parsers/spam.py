@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from urllib.parse import unquote, urlsplit
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
@@ -214,8 +215,8 @@ def clean_title(title: str) -> str:
     """Strip a gambling/porn prefix or suffix joined by ``-`` ``_`` ``|``
     (``…统计制度-pg电子麻将胡了`` → ``…统计制度``). A title that is spam throughout becomes ``""``."""
     title = normalize_space(title)
-    if not title:
-        return title
+    if not title or not _STRONG_PIECE.search(title):
+        return title  # a spam part needs a lexicon term, and every term holds a piece
     parts = _TITLE_SPLIT.split(title)
     seps = _TITLE_SPLIT.findall(title)
     if len(parts) == 1:
@@ -444,28 +445,44 @@ def _children(node: LexborNode) -> Iterator[LexborNode]:
         child = nxt
 
 
-def _anchor_ev(a: LexborNode) -> _Ev:
+@lru_cache(maxsize=4096)
+def _host_kind(host: str) -> tuple[bool, bool]:
+    """(government host, random-looking host) — links to the same hosts recur on every page."""
+    return _GOV_HOST.search(host) is not None, _random_host(host)
+
+
+def _link_facts(a: LexborNode) -> tuple[str, int, int, int, int, int, int]:
+    """An anchor's text (normalised) and its counts: lexicon link, lexicon hits, government,
+    offsite, random host, host-name text."""
     text = normalize_space(a.text(deep=True))
-    ev = _Ev(n_a=1, a_chars=len(text), chars=len(text))
+    lex = hits = gov = off = rand = host_text = 0
     if _STRONG_PIECE.search(text):  # else neither a lexicon term nor a hit
         if _token_is_spam(text):
-            ev.n_lex_a = 1
-        ev.hits = _text_hits(text)
-    href = (a.attributes.get("href") or "").strip()
-    host = _host_of(href)
+            lex = 1
+        hits = _text_hits(text)
+    host = _host_of(a.attrs.get("href") or "")
     if host is not None:
-        if _GOV_HOST.search(host):
-            ev.n_gov_a = 1
+        is_gov, is_random = _host_kind(host)
+        if is_gov:
+            gov = 1
         else:
-            ev.n_off_a = 1
-            if _random_host(host):
-                ev.n_rand_a = 1
+            off = 1
+            if is_random:
+                rand = 1
     m = _HOSTNAME_TEXT.match(text)
-    if m and not _GOV_HOST.search(m.group(1).lower()):
-        ev.n_host_text = 1
-        if _random_host(m.group(1).lower()):
-            ev.n_rand_a = max(ev.n_rand_a, 1)
-    return ev
+    if m:
+        is_gov, is_random = _host_kind(m.group(1).lower())
+        if not is_gov:
+            host_text = 1
+            if is_random:
+                rand = 1
+    return text, lex, hits, gov, off, rand, host_text
+
+
+def _anchor_ev(a: LexborNode) -> _Ev:
+    text, lex, hits, gov, off, rand, host_text = _link_facts(a)
+    return _Ev(n_a=1, n_lex_a=lex, n_off_a=off, n_rand_a=rand, n_host_text=host_text, n_gov_a=gov,
+               a_chars=len(text), chars=len(text), hits=hits)
 
 
 _MEDIA = frozenset(("img", "table", "input", "iframe", "frame", "embed", "object", "video", "audio", "svg"))
@@ -878,10 +895,10 @@ def _clean_body(body: LexborNode) -> bool:
             return False
     n_off = n_host = 0
     for a in body.css("a"):
-        ev = _anchor_ev(a)
-        n_off += ev.n_off_a
-        n_host += ev.n_host_text
-        if ev.n_lex_a or ev.hits or ev.n_rand_a or n_off >= 2 or n_host >= 3:
+        _, lex, hits, _, off, rand, host_text = _link_facts(a)
+        n_off += off
+        n_host += host_text
+        if lex or hits or rand or n_off >= 2 or n_host >= 3:
             return False
     return True
 
