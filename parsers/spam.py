@@ -93,7 +93,10 @@ _WEAK = re.compile(
     r"登录|登陆|注册|app|APP|下载|官网|官方网站|入口|网页版|手机版|安卓版|苹果版|最新版|平台|真人|棋牌|捕鱼|电竞|体育"
     r"|彩票|电子|娱乐|澳门|缅甸|高利贷|网贷|外挂|菠菜|电子游艺|[a-z]{2,}\d+|\d+[a-z]{2,}"
 )
-_STRONG_RE = re.compile(_STRONG, re.IGNORECASE)
+#: ``_STRONG`` case-insensitively, with each ASCII letter spelled as ``[xX]`` instead of the
+#: IGNORECASE flag: the same matches (none of its letters has a non-ASCII case variant), but
+#: ``re`` can then skip ahead on the first characters: several times faster on short texts.
+_STRONG_RE = re.compile(re.sub(r"(?<!\\)([A-Za-z])", lambda m: f"[{m[1].lower()}{m[1].upper()}]", _STRONG))
 #: A piece of every :data:`_STRONG` term and of every ``X娱乐`` brand, so a text without one
 #: has no lexicon hit. Case-sensitive, with the ASCII letters spelled in both cases as
 #: IGNORECASE matches them (none of them has a non-ASCII case variant); free of look-arounds
@@ -120,14 +123,17 @@ def _brand_hit(token: str) -> bool:
 
 def _token_is_spam(token: str) -> bool:
     """One short keyword (an anchor text or a space-separated token) is a gambling/porn term."""
+    if not _STRONG_PIECE.search(token):
+        return False  # every term and every brand holds a piece
     return bool(_STRONG_RE.search(token)) or (len(token) <= 16 and _brand_hit(token))
 
 
 def _text_hits(text: str) -> int:
     """Strong lexicon hits in free text."""
-    return len(_STRONG_RE.findall(text)) + sum(
-        1 for m in _BRAND_IN_TEXT.finditer(text) if _brand_hit(m.group(1))
-    )
+    hits = len(_STRONG_RE.findall(text))
+    if "娱乐" in text:  # in every brand
+        hits += sum(1 for m in _BRAND_IN_TEXT.finditer(text) if _brand_hit(m.group(1)))
+    return hits
 
 
 def is_spam_line(line: str) -> int:
@@ -139,9 +145,13 @@ def is_spam_line(line: str) -> int:
     """
     if not _LEX_HINT.search(line):
         return 0
-    line = normalize_space(line)
-    if not line or _SENTENCE.search(line):
-        return 0
+    return _keyword_run(normalize_space(line))
+
+
+def _keyword_run(line: str) -> int:
+    """:func:`is_spam_line` on the normalised ``line`` (the lexicon hint already seen)."""
+    if not line or not _STRONG_PIECE.search(line) or _SENTENCE.search(line):
+        return 0  # a run needs lexicon terms, and every term holds a piece
     tokens = line.split(" ")
     if len(tokens) >= 5:
         if sum(len(t) for t in tokens) / len(tokens) > 12:
@@ -157,29 +167,33 @@ def is_spam_line(line: str) -> int:
 
 def spam_lines(lines: Sequence[str]) -> tuple[list[str], tuple[SpamBlock, ...], int]:
     """Text mode: drop keyword-run lines; returns kept lines, blocks and removed "links" (tokens)."""
-    lines, column_blocks, column_links = _token_columns(list(lines))
+    joined = "\x00".join(lines)
+    if not _STRONG_PIECE.search(joined) and not _ZERO_WIDTH.search(joined):
+        # both rules need a lexicon term in a normalised line, and normalize_space only
+        # drops zero-width characters and turns white space into spaces
+        return list(lines), (), 0
+    lines, norms, column_blocks, column_links = _token_columns(list(lines))
     kept: list[str] = []
     blocks: list[SpamBlock] = list(column_blocks)
     total = column_links
-    for line in lines:
-        n = is_spam_line(line)
+    for line, norm in zip(lines, norms):
+        n = _keyword_run(norm) if _STRONG_PIECE.search(norm) and _LEX_HINT.search(line) else 0
         if n:
             total += n
-            blocks.append(SpamBlock("text", ("keyword_run",), n, normalize_space(line)[:120]))
+            blocks.append(SpamBlock("text", ("keyword_run",), n, norm[:120]))
         else:
             kept.append(line)
     return kept, tuple(blocks), total
 
 
-def _token_columns(lines: list[str]) -> tuple[list[str], tuple[SpamBlock, ...], int]:
+def _token_columns(lines: list[str]) -> tuple[list[str], list[str], tuple[SpamBlock, ...], int]:
     """A farm dumped one anchor per line: within a run of short one-token lines, a stretch from
     one lexicon term to another (gaps of at most one other token) of three or more tokens, at
-    least half of them terms, goes as a whole. Flattened table cells around it stay."""
-    is_token = [
-        bool(t) and " " not in t and len(t) <= 16 and not _SENTENCE.search(t)
-        for t in (normalize_space(x) for x in lines)
-    ]
-    is_hit = [tok and _token_is_spam(normalize_space(x)) for x, tok in zip(lines, is_token)]
+    least half of them terms, goes as a whole. Flattened table cells around it stay. Returns
+    the kept lines, their normalised forms, the blocks and the removed tokens."""
+    norms = [normalize_space(x) for x in lines]
+    is_token = [bool(t) and " " not in t and len(t) <= 16 and not _SENTENCE.search(t) for t in norms]
+    is_hit = [tok and _token_is_spam(t) for t, tok in zip(norms, is_token)]
     drop = [False] * len(lines)
     blocks: list[SpamBlock] = []
     total = 0
@@ -190,14 +204,14 @@ def _token_columns(lines: list[str]) -> tuple[list[str], tuple[SpamBlock, ...], 
             continue
         j = last = i
         hits = 1
-        while j + 1 < len(lines) and (is_token[j + 1] or not normalize_space(lines[j + 1])):
+        while j + 1 < len(lines) and (is_token[j + 1] or not norms[j + 1]):
             j += 1
             if is_hit[j]:
                 hits += 1
                 last = j
             elif j - last > 2:
                 break
-        tokens = [normalize_space(lines[k]) for k in range(i, last + 1) if is_token[k]]
+        tokens = [norms[k] for k in range(i, last + 1) if is_token[k]]
         if len(tokens) >= 3 and hits * 2 >= len(tokens):
             for k in range(i, last + 1):
                 drop[k] = True
@@ -205,7 +219,8 @@ def _token_columns(lines: list[str]) -> tuple[list[str], tuple[SpamBlock, ...], 
             blocks.append(SpamBlock("text", ("keyword_column",), len(tokens), " ".join(tokens)[:120]))
         i = last + 1
     kept = [line for line, d in zip(lines, drop) if not d]
-    return kept, tuple(blocks), total
+    kept_norms = [norm for norm, d in zip(norms, drop) if not d]
+    return kept, kept_norms, tuple(blocks), total
 
 
 _TITLE_SPLIT = re.compile(r"\s*(?:[-_|｜—–]+)\s*")
@@ -488,8 +503,8 @@ def _anchor_ev(a: LexborNode) -> _Ev:
 _MEDIA = frozenset(("img", "table", "input", "iframe", "frame", "embed", "object", "video", "audio", "svg"))
 #: Characters one of which every strong lexicon term or ``X娱乐`` brand contains.
 _LEX_HINT = re.compile(
-    r"[娱彩赌博菠虎注返投盘赔比竞足果辰鱼必云雷威皇码私挂视贷游胡讯艺乐玩金葡]|b体|大发|半岛|华体会|bet|pg|jbo|av",
-    re.IGNORECASE,
+    r"[娱彩赌博菠虎注返投盘赔比竞足果辰鱼必云雷威皇码私挂视贷游胡讯艺乐玩金葡]|[bB]体|大发|半岛|华体会|[bB][eE][tT]|[pP][gG]"
+    r"|[jJ][bB][oO]|[aA][vV]"  # case-insensitive, spelled out: see _STRONG_RE
 )
 
 
