@@ -38,7 +38,7 @@ from parsers.spam_evidence import (
     _hidden_style,
     _host_of,
     _is_farm,
-    _link_facts,
+    _link_hosts,
     _marquee_spam,
     _measure,
     _random_id,
@@ -287,8 +287,12 @@ def _clean_body(body: LexborNode) -> bool:
     """True when :func:`_walk_blocks` would remove nothing and :func:`_salad` find nothing, proved
     without measuring every element: the evidence of all anchors and all text bounds every
     element's, and the page's as a whole passes :func:`_inert` (the footer flag does not
-    matter: nothing follows the body); and there is no salad tag with a random id."""
-    text = body.text(deep=True, separator="\x00")
+    matter: nothing follows the body); and there is no salad tag with a random id.
+
+    The text is read without separators: every text node's text, and every anchor's, is a
+    piece of it, and with no zero-width character on the page normalising a text only
+    changes its white space, so a lexicon term anywhere would show a piece here."""
+    text = body.text(deep=True)
     if _STRONG_PIECE.search(text) or _ZERO_WIDTH.search(text):
         return False
     if body.css_first("iframe, frame, marquee") is not None:
@@ -298,10 +302,13 @@ def _clean_body(body: LexborNode) -> bool:
             return False
     n_off = n_host = 0
     for a in body.css("a"):
-        _, lex, hits, _, off, rand, host_text = _link_facts(a)
+        href, raw = a.attrs.get("href"), a.text(deep=True)
+        if "." not in raw and not (href and (":" in href or "//" in href)):
+            continue  # a relative link (see _host_of) whose text is no host name
+        _, off, rand, host_text = _link_hosts(href, normalize_space(raw) if "." in raw else "")
         n_off += off
         n_host += host_text
-        if lex or hits or rand or n_off >= 2 or n_host >= 3:
+        if rand or n_off >= 2 or n_host >= 3:
             return False
     return True
 

@@ -32,6 +32,8 @@ _VOWELS = frozenset("aeiou")
 
 
 def _host_of(href: str) -> str | None:
+    if ":" not in href and "//" not in href:
+        return None  # neither ``http:``, ``https:`` nor ``//`` can start it
     href = href.strip()
     if not href.lower().startswith(("http:", "https:", "//")):
         return None
@@ -230,12 +232,19 @@ def _link_facts(a: LexborNode) -> tuple[str, int, int, int, int, int, int]:
     """An anchor's text (normalised) and its counts: lexicon link, lexicon hits, government,
     offsite, random host, host-name text."""
     text = normalize_space(a.text(deep=True))
-    lex = hits = gov = off = rand = host_text = 0
+    lex = hits = 0
     if _STRONG_PIECE.search(text):  # else neither a lexicon term nor a hit
         if _token_is_spam(text):
             lex = 1
         hits = _text_hits(text)
-    host = _host_of(a.attrs.get("href") or "")
+    return (text, lex, hits, *_link_hosts(a.attrs.get("href"), text))
+
+
+def _link_hosts(href: str | None, text: str) -> tuple[int, int, int, int]:
+    """Government, offsite, random host, host-name text, for an anchor's ``href`` and
+    normalised text (a host name holds a dot, so a text without one may be given as "")."""
+    gov = off = rand = host_text = 0
+    host = _host_of(href or "")
     if host is not None:
         is_gov, is_random = _host_kind(host)
         if is_gov:
@@ -244,14 +253,14 @@ def _link_facts(a: LexborNode) -> tuple[str, int, int, int, int, int, int]:
             off = 1
             if is_random:
                 rand = 1
-    m = _HOSTNAME_TEXT.match(text)
+    m = _HOSTNAME_TEXT.match(text) if "." in text else None
     if m:
         is_gov, is_random = _host_kind(m.group(1).lower())
         if not is_gov:
             host_text = 1
             if is_random:
                 rand = 1
-    return text, lex, hits, gov, off, rand, host_text
+    return gov, off, rand, host_text
 
 
 def _anchor_ev(a: LexborNode) -> _Ev:
