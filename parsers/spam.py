@@ -243,6 +243,9 @@ def _walk_blocks(tree: LexborHTMLParser, col: _Collector) -> dict[int, _Ev]:
     ev_map = _measure(body, col.plain)
     hid_classes, hid_ids = _hidden_css(tree)
     marquees = _marquee_holders(body)
+    # text reads that found no proof; each reads a whole subtree, so a page nesting 10,000
+    # deep must not pay one per level (the walk then just descends, as it would anyway)
+    text_probes = 64
     after_footer = False
     stack: list[LexborNode] = [body]
     while stack:
@@ -272,10 +275,14 @@ def _walk_blocks(tree: LexborHTMLParser, col: _Collector) -> dict[int, _Ev]:
             if ev.n_footer:
                 after_footer = True
             continue
-        if ev is not None and tag != "marquee" and _inert(node, ev, after_footer or node is body, marquees):
-            if ev.n_footer:
-                after_footer = True
-            continue
+        if ev is not None and tag != "marquee" and text_probes:
+            inert = _inert(node, ev, after_footer or node is body, marquees)
+            if inert:
+                if ev.n_footer:
+                    after_footer = True
+                continue
+            if inert is not None:
+                text_probes -= 1
         kids = list(_children(node))
         if ev is not None and ev.n_a >= 3:
             kids = _farm_runs(kids, ev_map, col, after_footer)
@@ -324,7 +331,7 @@ def _marquee_holders(body: LexborNode) -> set[int]:
     return out
 
 
-def _inert(node: LexborNode, ev: _Ev, after_footer: bool, marquees: set[int]) -> bool:
+def _inert(node: LexborNode, ev: _Ev, after_footer: bool, marquees: set[int]) -> bool | None:
     """True when nothing below ``node`` can be removed, so the walk need not descend: its
     totals bound every element's evidence below it, and none of them meets a rule of
     :func:`_judge` or :func:`_farm_runs` (no lexicon link or hit, no random host, fewer than
@@ -332,10 +339,10 @@ def _inert(node: LexborNode, ev: _Ev, after_footer: bool, marquees: set[int]) ->
     keyword run (:func:`is_spam_line` needs a lexicon term after :func:`normalize_space`, which
     only drops zero-width characters); and the footer flag ends as it would after the
     descent (a counted footer mark sets it; a mark in anchor or script text makes the text
-    read give up)."""
+    read give up). None when the totals already rule it out, False when the text read does."""
     if (ev.n_lex_a or ev.hits or ev.n_rand_a or ev.n_off_a >= 2 or ev.n_host_text >= 3 or ev.n_iframe
             or node.mem_id in marquees):
-        return False
+        return None
     text = node.text(deep=True, separator="\x00")  # every text node, script text too
     if _STRONG_PIECE.search(text) or _ZERO_WIDTH.search(text):
         return False
