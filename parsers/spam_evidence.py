@@ -16,7 +16,7 @@ from urllib.parse import urlsplit
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
-from parsers.spam_lexicon import _LEX_HINT, _STRONG_PIECE, _text_hits, _token_is_spam
+from parsers.spam_lexicon import _STRONG_PIECE, _text_hits, _token_is_spam
 from parsers.text import normalize_space
 
 # --------------------------------------------------------------------------- hosts
@@ -330,7 +330,7 @@ def _measure(root: LexborNode, plain: bool = False) -> dict[int, _Ev]:
     # the flag: children may get a record from a text read; off below an element whose text
     # read found a possible lexicon hit (no second read of the same text further down)
     stack: list[tuple[LexborNode, _Ev, list[_Ev] | None, bool]] = [(root, root_ev, None, plain)]
-    lex_hint, footer_mark = _LEX_HINT.search, _FOOTER_MARK.search
+    lex_piece, footer_mark = _STRONG_PIECE.search, _FOOTER_MARK.search
     walked = _walked_ids(root) if plain else set()
     while stack:
         node, ev, kids, fast = stack.pop()
@@ -366,7 +366,7 @@ def _measure(root: LexborNode, plain: bool = False) -> dict[int, _Ev]:
                     text = child.text_content
                     if text and not text.isspace():
                         ev.chars += len(text.strip())
-                        if lex_hint(text):
+                        if lex_piece(text):  # no piece, no hit
                             ev.hits += _text_hits(text)
                         if footer_mark(text):
                             ev.n_footer += 1
