@@ -512,3 +512,115 @@ def test_single_hidden_anchors_sprinkled_in_prose() -> None:
     _assert_body(text)
     assert links == 2 and "百家乐" not in text and "开云" not in text
     assert "全年主动公开政府信息54835条" in text.replace("\n", "")
+
+
+# --------------------------------------------------------------------------- fast paths (speed only)
+# The shortcuts below must give exactly what the full evidence walk gives; these tests pin the
+# facts each one rests on, and compare whole runs with the shortcuts switched off.
+
+_LEXICON_BITS = [
+    "百家乐", "彩票", "体育", "福利", "app", "APP", "ApP", "网", "B体育", "b体育", "jbo", "JbO", "bet365", "BET365",
+    "pg电子", "PG电子", "cc彩票", "Cc彩票", "123", "4567", "国产", "AV", "av", "视频app", "视频APP", "亚博", "会",
+    "投注", "站", "菠菜", "平台", "大发", "快三", "半岛", "开云", "娱乐", "天辰", "皇冠", "澳门赌", "乐鱼", "华体会",
+    "文化", "x", " ", "\u200b", "\u3000", "\n", "。", "政府",
+]
+
+
+@given(st.lists(st.sampled_from(_LEXICON_BITS), max_size=8).map("".join))
+def test_lexicon_regexes_match_as_the_case_insensitive_lexicon(text: str) -> None:
+    import re
+
+    from parsers.spam_lexicon import _BRAND_IN_TEXT, _LEX_HINT, _STRONG, _STRONG_PIECE, _STRONG_RE
+
+    assert _STRONG_RE.findall(text) == re.compile(_STRONG, re.IGNORECASE).findall(text)
+    if _STRONG_RE.search(text) or _BRAND_IN_TEXT.search(text):
+        # every gate in front of the lexicon sees each term
+        assert _STRONG_PIECE.search(text) and _LEX_HINT.search(text)
+
+
+def test_lexicon_letters_have_no_other_case_forms() -> None:
+    import re
+
+    from parsers.spam_lexicon import _STRONG
+
+    letters = {c.lower() for c in re.sub(r"\\.", "", _STRONG) if c.isascii() and c.isalpha()}
+    letters |= set("bejtpgoav")  # _LEX_HINT's
+    cls = re.compile("[" + "".join(sorted(letters)) + "]", re.IGNORECASE)
+    assert not [cp for cp in range(128, 0x3400) if cls.fullmatch(chr(cp))]
+
+
+_FRAGMENTS = [
+    "<p>本年度报告根据条例编制，全年主动公开政府信息54835条。</p>",
+    "<table><tr><td>（一）主动公开政府信息数</td><td>54835</td></tr></table>",
+    FOOTER,
+    "<div id='nav'><a href='/a.html'>首页</a> <a href='/b.html'>政务公开</a> <a href='http://www.baotou.gov.cn/'>包头</a></div>",
+    "<p><a href='http://www.people.com.cn/'>人民网</a><a href='http://www.abc.com/'>ABC</a></p>",
+    _farm(6), _farm(4, "http://k.zzqx.top"), "<div style='display:none'>" + _farm(3) + "</div>",
+    "<div class='hid'><a href='http://x1.icu/'>x1.icu</a><a href='http://x2.icu/'>x2.icu</a></div>",
+    "<style>.hid{display:none}</style>", "<marquee width='1'>" + _farm(2) + "</marquee>",
+    "<iframe width='0' src='http://zz.top/'></iframe>", "<p>天辰娱乐 南山娱乐app 果博网站 登录 蚂蚁娱乐</p>",
+    "<p>百\u200b家乐 天辰\u200b娱乐</p>", "<wbr id='cxndz'><big id='abcd-efgh'></big>", "<b id='logo'></b>",
+    "<script>var a = 1;</script>", "<noscript>" + _farm(3) + "</noscript>", "<p style='color:#fff'>百家乐 彩金</p>",
+    "<a href='/x'>版权所有</a>", "<ul><li><a href='http://bet365.xyz/'>bet365</a></li></ul>", "<div><div><div>",
+    "</div>", "<span>体育彩票公益金</span>", "<p>www.abc1.com www.abc2.com</p>", "<p><a href='/x'>首页</a>百\u200b家乐 时\u200b时彩</p>",
+    "<div><div style='display:none'><a href='http://alpha.com/'>A</a><a href='http://bravo.com/'>B</a>"
+    "<a href='http://delta.org/'>C</a></div></div>",
+    "<div><p><a href='/1'>www.alpha.net</a> <a href='/2'>www.bravo.net</a> <a href='/3'>www.delta.net</a></p></div>",
+]
+
+
+def _remove(html: str) -> tuple[object, str]:
+    tree = LexborHTMLParser(html)
+    result = remove_spam(tree, html)
+    return result, tree.html or ""
+
+
+@given(st.lists(st.sampled_from(_FRAGMENTS), max_size=12))
+def test_shortcuts_change_nothing(parts: list[str]) -> None:
+    import parsers.spam as spam_mod
+
+    html = f"<html><head><title>包头市2017年报告</title></head><body>{''.join(parts)}</body></html>"
+    fast = _remove(html)
+    measure, clean, inert = spam_mod._measure, spam_mod._clean_body, spam_mod._inert
+    try:
+        spam_mod._measure = lambda root, plain=False: measure(root, False)
+        spam_mod._clean_body = lambda body: False
+        spam_mod._inert = lambda *args: None
+        slow = _remove(html)
+    finally:
+        spam_mod._measure, spam_mod._clean_body, spam_mod._inert = measure, clean, inert
+    assert fast == slow
+
+
+def test_plain_records_equal_measured_ones() -> None:
+    """Records from text reads equal the measured ones, but for the media count, which only salad
+    tags with an id read (and below those everything is measured)."""
+    import dataclasses
+
+    from parsers.decode import decode_html
+    from parsers.spam_evidence import _SALAD_TAGS, _measure
+
+    salad = BODY + "<big id='abcd-efgh'><span><img></span></big><wbr id='cxndz'>" + _farm(5)
+    pages = [salad] + [
+        decode_html(p.read_bytes(), {}).text
+        for p in sorted((Path(__file__).resolve().parents[1] / "fixtures").rglob("*.html"))
+        if "_build" not in p.parts
+    ]
+    for html in pages:
+        tree = LexborHTMLParser(html)
+        if tree.body is None:
+            continue
+        full, plain = _measure(tree.body, False), _measure(tree.body, True)
+        assert plain.keys() <= full.keys()
+        for key, ev in plain.items():
+            assert dataclasses.replace(full[key], n_media=0) == dataclasses.replace(ev, n_media=0)
+        for node in tree.body.css("[id]"):
+            if node.tag in _SALAD_TAGS and node.mem_id in plain:
+                assert full[node.mem_id] == plain[node.mem_id]
+
+
+def test_strip_pinyin_first_group_pretest() -> None:
+    # the pre-test looks for the first group only; the run rule is unchanged behind it
+    assert strip_pinyin("网站（www.gov.cn）") == ("网站（www.gov.cn）", 0)
+    assert strip_pinyin("function(e){}文(wen)章") == ("function(e){}文章", 1)
+    assert strip_pinyin("文（wen）(zhang)") == ("文", 2)
