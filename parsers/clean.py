@@ -18,13 +18,14 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import lru_cache
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from parsers.families import END_COMMENTS, END_SELECTORS, FAMILIES
 from parsers.text import SKIP_TAGS, iter_segments, normalize_space
 
-__all__ = ["find_container", "is_chrome_line", "strip_chrome"]
+__all__ = ["PageStats", "find_container", "is_chrome_line", "strip_chrome"]
 
 # --------------------------------------------------------------------------- chrome lines
 
@@ -147,7 +148,6 @@ def _sponsor_shape(line: str) -> bool:
 
 # --------------------------------------------------------------------------- measuring
 
-_CJK = re.compile(r"[\u3400-\u9fff]")
 _NUM = re.compile(r"\d+(?:\.\d+)?")
 _VALUE_CELL = re.compile(
     r"^[-+]?\d[\d,，.]*\s*(?:%|‰|[件条次个人万元篇项家份期场]{1,3})?\s*(?:[(（,，、].{0,40})?$"
@@ -167,16 +167,57 @@ class _St:
     num_cells: int = 0  # cells whose whole text is a value (``54835``, ``45478(政府热线)``, ``10个``)
     stat_tables: int = 0  # innermost statistics tables inside (itself included)
 
-    def add(self, o: _St) -> None:
-        self.cjk += o.cjk
-        self.link_cjk += o.link_cjk
-        self.chars += o.chars
-        self.nodes += o.nodes
-        self.nums += o.nums
-        self.kw += o.kw
-        self.rows += o.rows
-        self.num_cells += o.num_cells
-        self.stat_tables += o.stat_tables
+
+# positions of the running totals in a ``_Rec`` snapshot (the order of ``_St``'s fields)
+_CJK_I, _LINK_I, _CHARS_I, _NODES_I, _ROWS_I, _TABLES_I = 0, 1, 2, 3, 6, 8
+
+#: One element of a measured tree: preorder index just past its subtree, tag, and the running
+#: totals (``_St`` field order) when the walk entered and left it — subtree stats are the difference.
+_Rec = tuple[int, str, tuple[int, ...], tuple[int, ...]]
+#: ``PageStats.info`` entry for a comment holding a body-end marker (``END_COMMENTS``)
+_END_COMMENT = 0
+
+
+class PageStats:
+    """Text statistics of every element under a root, from one walk (``_measure``).
+
+    ``find_container`` fills it for the whole body; ``strip_chrome`` reuses it for the
+    container (a subtree) instead of walking again. The walk also keeps its preorder:
+    ``order[i]`` is an element, a non-blank text node or an end-marker comment, ``info[i]`` its
+    ``_Rec``, its text, or ``_END_COMMENT``. Valid until the tree is changed (mem_ids and
+    records of removed nodes go stale).
+    """
+
+    __slots__ = ("end_comments", "index", "info", "order")
+
+    def __init__(self) -> None:
+        self.order: list[LexborNode] = []
+        self.info: list[_Rec | str | int | None] = []
+        self.index: dict[int, int] = {}  # mem_id of an element → its preorder index
+        self.end_comments: list[int] = []  # preorder indices of the end-marker comments
+
+    def clear(self) -> None:
+        self.order.clear()
+        self.info.clear()
+        self.index.clear()
+        self.end_comments.clear()
+
+    def get(self, mem_id: int) -> _St | None:
+        i = self.index.get(mem_id)
+        if i is None:
+            return None
+        rec = self.info[i]
+        assert isinstance(rec, tuple)
+        return _St(*[b - a for a, b in zip(rec[2], rec[3])])
+
+    def __getitem__(self, mem_id: int) -> _St:
+        st = self.get(mem_id)
+        if st is None:
+            raise KeyError(mem_id)
+        return st
+
+    def has(self, mem_id: int) -> bool:
+        return mem_id in self.index
 
 
 def _children(node: LexborNode) -> Iterator[LexborNode]:
@@ -187,62 +228,94 @@ def _children(node: LexborNode) -> Iterator[LexborNode]:
         child = nxt
 
 
-def _measure(root: LexborNode) -> dict[int, _St]:
-    """Text statistics for every element under ``root`` (post-order, no recursion).
+def _is_end_comment(node: LexborNode) -> bool:
+    text = node.comment_content or ""
+    return any(m in text for m in END_COMMENTS)
 
-    Each element's record is created when its parent is first visited and filled in two steps:
-    its own text nodes at once, its children's totals when it is popped the second time."""
-    out: dict[int, _St] = {}
-    root_st = _St()
-    out[root.mem_id] = root_st
-    # entry: node, its record, child records (None before the first visit), flags
+
+@lru_cache(maxsize=4096)
+def _is_value_cell(text: str) -> bool:
+    """Whether a cell's whole text is a value (cell texts like ``0`` repeat, hence the cache)."""
+    return bool(_VALUE_CELL.match(normalize_space(text)))
+
+
+_CJK_RUN = re.compile(r"[\u3400-\u9fff]+")
+
+
+def _measure(root: LexborNode, into: PageStats | None = None) -> PageStats:
+    """Text statistics for every element under ``root`` in one preorder walk (no recursion).
+
+    Instead of summing child records, the walk keeps running totals over the text nodes (and
+    counts of rows, value cells, statistics tables) and snapshots them when it enters and leaves
+    an element: an element's subtree stats are the difference. Text nodes are counted when they
+    are popped, so they land in ``order`` in document order (``strip_chrome`` relies on it)."""
+    ps = into if into is not None else PageStats()
+    ps.clear()
+    order, info, index, end_marks = ps.order, ps.info, ps.index, ps.end_comments
+    cjk = link = chars = nodes = nums = kw = rows = cells = tables = 0
+    # entries: (node, flags) to enter a node; (node, flags, index, tag, snapshot) to leave an element
     # flags: 1 = inside a link, 2 = inside a table (numbers and keywords are counted only there)
-    stack: list[tuple[LexborNode, _St, list[_St] | None, int]] = [(root, root_st, None, 0)]
-    cjk_findall, num_findall, kw_findall = _CJK.findall, _NUM.findall, _STAT_KW.findall
+    stack: list[tuple] = [(root, 0)]
+    pop, push = stack.pop, stack.append
+    num_findall, kw_findall, cjk_sub = _NUM.findall, _STAT_KW.findall, _CJK_RUN.sub
+    skip_tags = SKIP_TAGS
+    end_comments = bool(END_COMMENTS)
     while stack:
-        node, st, kids, flags = stack.pop()
-        tag = node.tag
-        if kids is None:
+        item = pop()
+        node = item[0]
+        flags = item[1]
+        if len(item) == 2:
+            tag = node.tag
+            if tag == "-text":
+                text = node.text_content
+                if text and not text.isspace():
+                    order.append(node)
+                    info.append(text)
+                    n_cjk = 0 if text.isascii() else len(text) - len(cjk_sub("", text))
+                    if flags & 1:
+                        link += n_cjk
+                    else:
+                        cjk += n_cjk
+                    chars += len(text.strip())
+                    if flags & 2:
+                        nums += len(num_findall(text))
+                        kw += len(kw_findall(text))
+                continue
+            if not node.is_element_node:
+                if end_comments and tag == "-comment" and _is_end_comment(node):
+                    end_marks.append(len(order))
+                    order.append(node)
+                    info.append(_END_COMMENT)
+                continue
             if tag == "a":
                 flags |= 1
             elif tag == "table":
                 flags |= 2
-            kids = []
-            stack.append((node, st, kids, flags))
-            if tag in SKIP_TAGS:
+            i = len(order)
+            index[node.mem_id] = i
+            order.append(node)
+            info.append(None)
+            push((node, flags, i, tag, (cjk, link, chars, nodes, nums, kw, rows, cells, tables)))
+            nodes += 1
+            if tag in skip_tags:
                 continue
-            child = node.child
+            child = node.last_child
             while child is not None:
-                if child.is_element_node:
-                    sub = _St()
-                    out[child.mem_id] = sub
-                    kids.append(sub)
-                    stack.append((child, sub, None, flags))
-                elif child.is_text_node:
-                    text = child.text_content
-                    if text and not text.isspace():
-                        n_cjk = len(cjk_findall(text))
-                        if flags & 1:
-                            st.link_cjk += n_cjk
-                        else:
-                            st.cjk += n_cjk
-                        st.chars += len(text.strip())
-                        if flags & 2:
-                            st.nums += len(num_findall(text))
-                            st.kw += len(kw_findall(text))
-                child = child.next
+                push((child, flags))
+                child = child.prev
             continue
-        for sub in kids:
-            st.add(sub)
+        _, _, i, tag, enter = item
         if tag == "tr":
-            st.rows += 1
-        elif tag in ("td", "th"):
-            if st.nums and st.chars <= 40 and st.nodes <= 24 and _VALUE_CELL.match(normalize_space(node.text())):
-                st.num_cells += 1
-        elif (tag == "table" and st.stat_tables == 0 and st.num_cells >= 4 and st.kw >= 2 and st.rows >= 3
-              and st.link_cjk * 2 < st.cjk):
-            st.stat_tables = 1
-    return out
+            rows += 1
+        elif tag == "td" or tag == "th":
+            if (nums != enter[4] and chars - enter[2] <= 40 and nodes - enter[3] <= 24
+                    and _is_value_cell(node.text())):
+                cells += 1
+        elif (tag == "table" and tables == enter[8] and cells - enter[7] >= 4 and kw - enter[5] >= 2
+              and rows - enter[6] >= 3 and (link - enter[1]) * 2 < cjk - enter[0]):
+            tables += 1
+        info[i] = (len(order), tag, enter, (cjk, link, chars, nodes, nums, kw, rows, cells, tables))
+    return ps
 
 
 # --------------------------------------------------------------------------- container
@@ -250,13 +323,16 @@ def _measure(root: LexborNode) -> dict[int, _St]:
 _LAYOUT_ROOTS = frozenset(("html", "body"))
 
 
-def find_container(tree: LexborHTMLParser) -> tuple[LexborNode, str | None]:
+def find_container(tree: LexborHTMLParser, stats: PageStats | None = None) -> tuple[LexborNode, str | None]:
     """The node holding the report (prose and statistics tables) and the CMS family that found
-    it (None when the text-density fallback did)."""
+    it (None when the text-density fallback did).
+
+    ``stats``, when given (empty), receives the page's measurements, so that ``strip_chrome``
+    need not walk the container again."""
     root = tree.body or tree.root
     if root is None:
         raise ValueError("empty document")
-    stats = _measure(root)
+    stats = _measure(root, stats)
     best: tuple[tuple[int, int], LexborNode, str] | None = None
     candidates: list[tuple[int, int, LexborNode, str, _St]] = []
     order = 0
@@ -282,7 +358,7 @@ def find_container(tree: LexborHTMLParser) -> tuple[LexborNode, str | None]:
     return _with_tables(root, node, stats), family
 
 
-def _densest(root: LexborNode, stats: dict[int, _St]) -> LexborNode:
+def _densest(root: LexborNode, stats: PageStats) -> LexborNode:
     """Innermost block holding most of the non-link CJK text."""
     node = root
     while True:
@@ -299,7 +375,7 @@ def _densest(root: LexborNode, stats: dict[int, _St]) -> LexborNode:
         node = best
 
 
-def _with_tables(root: LexborNode, node: LexborNode, stats: dict[int, _St]) -> LexborNode:
+def _with_tables(root: LexborNode, node: LexborNode, stats: PageStats) -> LexborNode:
     """Widen ``node`` to the nearest ancestor that also holds the page's statistics tables."""
     if stats[root.mem_id].stat_tables == stats[node.mem_id].stat_tables:
         return node
@@ -333,7 +409,7 @@ def _chrome_named(el: LexborNode) -> bool:
     return bool((ident and _CHROME_NAME.match(ident)) or (cls and any(_CHROME_NAME.match(c) for c in cls.split())))
 
 
-def _stat_tables(root: LexborNode, stats: dict[int, _St]) -> Iterator[LexborNode]:
+def _stat_tables(root: LexborNode, stats: PageStats) -> Iterator[LexborNode]:
     """Innermost statistics tables, found by descending only into subtrees that hold one."""
     stack = [root]
     while stack:
@@ -365,42 +441,82 @@ _CHROME_NAME = re.compile(
 _GUARD_CJK = 300
 
 
-def strip_chrome(node: LexborNode) -> int:
+def strip_chrome(node: LexborNode, stats: PageStats | None = None) -> int:
     """Remove chrome inside the container ``node`` (mutated); returns the number of nodes removed.
 
     Report prose and statistics tables are never removed: a block goes by class/id or tag only
     when it holds no statistics table and little non-link text, and by text only when every
     line of it is chrome.
+
+    ``stats`` are ``find_container``'s measurements of the unchanged page (measured here when
+    missing). The loop follows their preorder instead of the tree: a removed node's subtree is
+    skipped by index, text nodes come with their text, so nodes are not walked twice.
     """
-    stats = _measure(node)
-    removed = 0
-    removed += _cut_after_end_markers(node, stats)
-    stack: list[LexborNode] = [c for c in _children(node)]
-    stack.reverse()
-    while stack:
-        cur = stack.pop()
-        if cur.is_comment_node or (cur.tag or "").startswith("-comment"):
-            continue
-        if cur.is_text_node:
-            text = cur.text_content or ""
-            if text.strip() and is_chrome_line(text) and _lone_line(cur):
+    if stats is None or not stats.has(node.mem_id):
+        stats = _measure(node)
+    order, info = stats.order, stats.info
+    lo = stats.index[node.mem_id]
+    top = info[lo]
+    assert isinstance(top, tuple)
+    hi = top[0]
+    removed, cut = _cut_after_end_markers(node, stats, lo, hi)
+    skip_hint_below = 0  # an ancestor's text up to here has no chrome word, nor has any of its parts
+    i = lo + 1
+    while i < hi:
+        rec = info[i]
+        if rec.__class__ is str:  # a text node
+            if is_chrome_line(rec) and _lone_line(cur := order[i]):  # type: ignore[arg-type]
                 cur.decompose()
                 removed += 1
+                skip_hint_below = 0  # parts of the text above may now join up
+            i += 1
             continue
-        if not cur.is_element_node:
+        if not isinstance(rec, tuple):  # an end-marker comment
+            i += 1
             continue
-        st = stats.get(cur.mem_id)
-        if st is None:
+        end, tag, enter, leave = rec
+        if i in cut:  # removed by _cut_after_end_markers
+            i = end
             continue
-        if _is_chrome_block(cur, st):
+        tables = leave[_TABLES_I] - enter[_TABLES_I]
+        cjk = leave[_CJK_I] - enter[_CJK_I]
+        cur = order[i]
+        if tag in _DROP_TAGS:
+            chrome = tag != "nav" or (tables == 0 and cjk < _GUARD_CJK)
+        elif tables == 0 and cjk < _GUARD_CJK:  # guarded: no statistics table, little prose
+            chrome = _chrome_tag_or_name(cur, tag, cjk)
+            chars = leave[_CHARS_I] - enter[_CHARS_I]
+            if not chrome and i >= skip_hint_below and leave[_NODES_I] - enter[_NODES_I] <= 300 and 0 < chars <= 400:
+                if _CHROME_HINT.search(cur.text(deep=True)):
+                    chrome = _chrome_text(cur, leave[_LINK_I] - enter[_LINK_I] > cjk)
+                else:
+                    skip_hint_below = end
+        else:
+            chrome = False
+        if chrome:
             cur.decompose()
             removed += 1
+            skip_hint_below = 0
+            i = end
             continue
-        if st.stat_tables and cur.tag == "table" and st.stat_tables == 1 and st.rows >= 4:
-            continue  # a statistics table: nothing inside it is chrome
-        kids = list(_children(cur))
-        kids.reverse()
-        stack.extend(kids)
+        if tables == 1 and tag == "table" and leave[_ROWS_I] - enter[_ROWS_I] >= 4:
+            i = end  # a statistics table: nothing inside it is chrome
+            continue
+        if tag in SKIP_TAGS:  # not measured inside; only its own text nodes are judged
+            removed += _strip_child_lines(cur)
+        i += 1
+    return removed
+
+
+def _strip_child_lines(el: LexborNode) -> int:
+    """Remove the chrome text nodes directly under ``el``."""
+    removed = 0
+    for child in list(_children(el)):
+        if child.is_text_node:
+            text = child.text_content or ""
+            if text.strip() and is_chrome_line(text) and _lone_line(child):
+                child.decompose()
+                removed += 1
     return removed
 
 
@@ -413,51 +529,39 @@ def _lone_line(text_node: LexborNode) -> bool:
     return True
 
 
-def _is_chrome_block(el: LexborNode, st: _St) -> bool:
-    tag = el.tag
-    if tag in _DROP_TAGS:
-        return tag != "nav" or (st.stat_tables == 0 and st.cjk < _GUARD_CJK)
-    guarded = st.stat_tables == 0 and st.cjk < _GUARD_CJK
-    if not guarded:
-        return False
+def _chrome_tag_or_name(el: LexborNode, tag: str, cjk: int) -> bool:
+    """A guarded block that is chrome by its tag, its form inputs or its class/id."""
     if tag in ("footer", "header"):
         return True
-    if tag == "form" and el.css_first("input, select, button") is not None and st.cjk < 40:
+    if tag == "form" and cjk < 40 and el.css_first("input, select, button") is not None:
         return True
-    if _chrome_named(el):
+    return _chrome_named(el)
+
+
+def _chrome_text(el: LexborNode, mostly_links: bool) -> bool:
+    """A guarded block whose text (which has a chrome word) is chrome: every line, or a
+    related-links box."""
+    lines = list(iter_segments(el))
+    if lines and all(is_chrome_line(line) for line in lines):
         return True
-    if st.nodes <= 300 and st.chars <= 400 and st.chars and _CHROME_HINT.search(el.text(deep=True)):
-        lines = list(iter_segments(el))
-        if lines and all(is_chrome_line(line) for line in lines):
-            return True
-        if lines and _RELATED.match(lines[0]) and st.link_cjk > st.cjk:
-            return True
-    return False
+    return bool(lines and mostly_links and _RELATED.match(lines[0]))
 
 
 _RELATED = re.compile(_tc(r"^(?:相关链接|相关文章|相关文件|相关阅读|相关报道|相关新闻|推荐阅读|友情链接)"))
 
 
-def _cut_after_end_markers(node: LexborNode, stats: dict[int, _St]) -> int:
+def _cut_after_end_markers(node: LexborNode, stats: PageStats, lo: int, hi: int) -> tuple[int, set[int]]:
     """Drop what follows a family's body-end marker (``<!--/enpcontent-->``, ``#pagination``,
-    ``<meta name=ContentEnd>``…) inside the container, except tables and prose."""
+    ``<meta name=ContentEnd>``…) inside the container, except tables and prose. Returns the
+    count and the preorder indices (in ``stats``) of the removed nodes."""
     markers: list[LexborNode] = []
     if END_SELECTORS:
         markers.extend(node.css(END_SELECTORS))
-    raw = (node.html or "") if END_COMMENTS else ""
-    if any(m in raw for m in END_COMMENTS):
-        stack = [node]
-        seen = 0
-        while stack and seen < 100_000:
-            cur = stack.pop()
-            seen += 1
-            for child in _children(cur):
-                if child.is_comment_node:
-                    text = child.comment_content or ""
-                    if any(m in text for m in END_COMMENTS):
-                        markers.append(child)
-                elif child.is_element_node and child.tag not in SKIP_TAGS:
-                    stack.append(child)
+    if END_COMMENTS:
+        if stats[node.mem_id].nodes <= 100_000:  # the walk saw every comment the scan below would
+            markers.extend(stats.order[j] for j in stats.end_comments if lo < j < hi)
+        else:
+            markers.extend(_end_comments(node))
     doomed: dict[int, LexborNode] = {}
     for marker in markers:
         if marker.is_element_node and _guard_ok(marker, stats):
@@ -470,16 +574,38 @@ def _cut_after_end_markers(node: LexborNode, stats: dict[int, _St]) -> int:
                     doomed[sib.mem_id] = sib
                 sib = sib.next
             cur = cur.parent
-    return _decompose_outermost(doomed, node)
+    keep = _outermost(doomed, node)
+    cut = {stats.index[el.mem_id] for el in keep}
+    for el in keep:
+        el.decompose()
+    return len(keep), cut
 
 
-def _guard_ok(el: LexborNode, stats: dict[int, _St]) -> bool:
+def _end_comments(node: LexborNode) -> Iterator[LexborNode]:
+    """Body-end marker comments under ``node`` (outside SKIP_TAGS; the first 100,000 elements)."""
+    raw = node.html or ""
+    if not any(m in raw for m in END_COMMENTS):
+        return
+    stack = [node]
+    seen = 0
+    while stack and seen < 100_000:
+        cur = stack.pop()
+        seen += 1
+        for child in _children(cur):
+            if child.is_comment_node:
+                if _is_end_comment(child):
+                    yield child
+            elif child.is_element_node and child.tag not in SKIP_TAGS:
+                stack.append(child)
+
+
+def _guard_ok(el: LexborNode, stats: PageStats) -> bool:
     st = stats.get(el.mem_id)
     return st is not None and st.stat_tables == 0 and st.cjk < 200 and el.css_first("table") is None
 
 
-def _decompose_outermost(doomed: dict[int, LexborNode], stop: LexborNode) -> int:
-    """Decompose the doomed nodes that have no doomed ancestor (a freed node must not be touched)."""
+def _outermost(doomed: dict[int, LexborNode], stop: LexborNode) -> list[LexborNode]:
+    """The doomed nodes that have no doomed ancestor (a freed node must not be touched)."""
     keep = []
     for mid, el in doomed.items():
         cur = el.parent
@@ -491,6 +617,4 @@ def _decompose_outermost(doomed: dict[int, LexborNode], stop: LexborNode) -> int
             cur = cur.parent
         if not nested:
             keep.append(el)
-    for el in keep:
-        el.decompose()
-    return len(keep)
+    return keep

@@ -18,7 +18,7 @@ from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from .catalogue import era1_catalogue
 from .checks import run_checks
-from .clean import find_container, is_chrome_line, strip_chrome
+from .clean import PageStats, find_container, is_chrome_line, strip_chrome
 from .dates import find_year
 from .decode import decode_html
 from .errors import NotAReport, ParseError
@@ -198,8 +198,9 @@ def _read_html(text: str) -> _Page:
     segments = list(iter_segments(root))
     page.metadata, mw = read_metadata(segments, head=head)
     page.warnings.extend(mw)
-    container, page.family = find_container(tree)
-    strip_chrome(container)
+    stats = PageStats()  # find_container's measurements, reused by strip_chrome
+    container, page.family = find_container(tree, stats)
+    strip_chrome(container, stats)
     page.body_lines = [s for s in iter_segments(container) if not is_chrome_line(s)]
     page.tables = _read_dom_tables(container, page.body_lines)
     return page
