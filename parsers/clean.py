@@ -95,18 +95,54 @@ _CHROME_ANY = [re.compile(_tc(p), re.IGNORECASE) for p in _CHROME_PATTERNS]
 # Patterns that are not anchored at the line start may only convict short lines.
 _UNANCHORED = frozenset(i for i, p in enumerate(_CHROME_PATTERNS) if not p.startswith("^"))
 _SENTENCE_END = re.compile(r"[。！？]")
+# The same patterns as three alternations (any match is the same verdict, whatever the order):
+# anchored ones convict any line, unanchored ones only short lines, and the sponsor pattern only
+# lines shaped like a sponsor list.
+_SPONSOR_IDX = next(i for i, p in enumerate(_CHROME_PATTERNS) if p.startswith(r"(?:主办|承办"))
+
+
+def _alternation(indices: list[int]) -> re.Pattern[str]:
+    return re.compile("|".join(f"(?:{_tc(_CHROME_PATTERNS[i])})" for i in indices), re.IGNORECASE)
+
+
+_CHROME_ANCHORED = _alternation([i for i in range(len(_CHROME_PATTERNS)) if i not in _UNANCHORED])
+_CHROME_UNANCHORED = _alternation([i for i in sorted(_UNANCHORED) if i != _SPONSOR_IDX])
+_CHROME_SPONSOR = _CHROME_ANY[_SPONSOR_IDX]
 _SHORT = 120
 
 
 #: Words at least one of which every chrome pattern needs: a cheap test that rules out most text.
-_CHROME_HINT = re.compile(
-    _tc(
-        "位置|首页|主页|检索|搜索|关键|打印|关闭|返回|分享|收藏|保存|纠错|下载|视力|字体|字号|文字|扫|手机|点击|浏览|阅读"
-        "|访问|地图|联系|声明|帮助|关于|导航|无障碍|长者|English|登录|问答|ICP|安备|网警|标识码|主办|承办|协办|技术|维护"
-        "|版权|Copyright|©|\\(c\\)|今天是|相关|推荐|上一篇|下一篇|>|»|＞|›"
-    ),
-    re.IGNORECASE,
+_HINT_WORDS = (
+    "位置", "首页", "主页", "检索", "搜索", "关键", "打印", "关闭", "返回", "分享", "收藏", "保存", "纠错", "下载", "视力", "字体", "字号",
+    "文字", "扫", "手机", "点击", "浏览", "阅读", "访问", "地图", "联系", "声明", "帮助", "关于", "导航", "无障碍", "长者", "English",
+    "登录", "问答", "ICP", "安备", "网警", "标识码", "主办", "承办", "协办", "技术", "维护", "版权", "Copyright", "©", "(c)", "今天是",
+    "相关", "推荐", "上一篇", "下一篇", ">", "»", "＞", "›",
 )
+
+
+def _first_char_variants(ch: str) -> list[str]:
+    """The characters ``ch`` stands for: itself, its Traditional form, and what ``re.IGNORECASE``
+    lets an ASCII letter match (``i`` also matches ``İ`` and ``ı``, ``s`` ``ſ``, ``k`` ``K``)."""
+    if ch in _T:
+        return [ch, _T[ch]]
+    cands = dict.fromkeys((ch, ch.lower(), ch.upper(), "\u0130", "\u0131", "\u017f", "\u212a"))
+    return [c for c in cands if re.fullmatch(re.escape(ch), c, re.IGNORECASE)]
+
+
+def _hint_pattern(words: tuple[str, ...]) -> str:
+    """One alternation of ``words`` (Simplified or Traditional, ASCII letters in any case) in
+    which every branch starts with a plain character, so ``re`` scans a line for the set of
+    first characters in C instead of trying every branch at every position (≈ 10× faster than
+    ``_tc`` classes under ``re.IGNORECASE``; this test runs on every line and small block)."""
+    branches = []
+    for word in words:
+        rest = re.escape(word[1:])
+        rest = f"(?i:{rest})" if any(c.isascii() and c.isalpha() for c in word[1:]) else _tc(rest)
+        branches.extend(re.escape(v) + rest for v in _first_char_variants(word[0]))
+    return "|".join(dict.fromkeys(branches))
+
+
+_CHROME_HINT = re.compile(_hint_pattern(_HINT_WORDS))
 _MAX_CHROME_LINE = 300
 
 
@@ -114,31 +150,29 @@ def is_chrome_line(line: str) -> bool:
     """Whether one text line is site chrome (breadcrumb, search label, footer, print bar …)."""
     if len(line) > _MAX_CHROME_LINE * 2 or not _CHROME_HINT.search(line):
         return False
+    return _is_chrome_hinted(line)
+
+
+@lru_cache(maxsize=8192)
+def _is_chrome_hinted(line: str) -> bool:
+    """``is_chrome_line`` for a line with a chrome word (cached: chrome lines repeat on every
+    page of a site)."""
     line = normalize_space(line)
     if not line or len(line) > _MAX_CHROME_LINE:
         return False
-    short = len(line) <= _SHORT and not _SENTENCE_END.search(line)
-    for i, pat in enumerate(_CHROME_ANY):
-        if i in _UNANCHORED and not short:
-            continue
-        if pat.search(line):
-            if i in _UNANCHORED and _is_sponsor_pattern(i) and not _sponsor_shape(line):
-                continue
-            return True
-    return False
+    if _CHROME_ANCHORED.search(line):
+        return True
+    if len(line) > _SHORT or _SENTENCE_END.search(line):
+        return False
+    return bool(_CHROME_UNANCHORED.search(line) or (_CHROME_SPONSOR.search(line) and _sponsor_shape(line)))
 
 
-_SPONSOR_IDX = next(i for i, p in enumerate(_CHROME_PATTERNS) if p.startswith(r"(?:主办|承办"))
 _SPONSOR_SHAPE = re.compile(
     _tc(
         r"^(?:(?:[^\s由是在对]{1,30}(?:政府|办公厅|办公室|局|委员会|委|中心|厅|部|公司|所|院|馆|会|网)\s*[:：]?\s*)?"
         r"(?:主办|承办|协办|版权所有|技术支持|维护)\s*(?:单位)?\s*[:：]?\s*)+(?:\S.{0,80})?$"
     )
 )
-
-
-def _is_sponsor_pattern(i: int) -> bool:
-    return i == _SPONSOR_IDX
 
 
 def _sponsor_shape(line: str) -> bool:
@@ -281,7 +315,7 @@ def _measure(root: LexborNode, into: PageStats | None = None) -> PageStats:
                         nums += len(num_findall(text))
                         kw += len(kw_findall(text))
                 continue
-            if not node.is_element_node:
+            if tag is None or tag[0] == "-":  # not an element (element names start with a letter)
                 if end_comments and tag == "-comment" and _is_end_comment(node):
                     end_marks.append(len(order))
                     order.append(node)
@@ -299,10 +333,11 @@ def _measure(root: LexborNode, into: PageStats | None = None) -> PageStats:
             nodes += 1
             if tag in skip_tags:
                 continue
-            child = node.last_child
-            while child is not None:
-                push((child, flags))
-                child = child.prev
+            # children right to left, so they pop in document order; white-space-only text
+            # nodes are skipped in C (those are the commonest children)
+            kids = list(node.iter(include_text=True, skip_empty=True))
+            for k in range(len(kids) - 1, -1, -1):
+                push((kids[k], flags))
             continue
         _, _, i, tag, enter = item
         if tag == "tr":
