@@ -129,7 +129,7 @@ def _first_char_variants(ch: str) -> list[str]:
     return [c for c in cands if re.fullmatch(re.escape(ch), c, re.IGNORECASE)]
 
 
-def _hint_pattern(words: tuple[str, ...]) -> str:
+def _words_pattern(words: tuple[str, ...]) -> str:
     """One alternation of ``words`` (Simplified or Traditional, ASCII letters in any case) in
     which every branch starts with a plain character, so ``re`` scans a line for the set of
     first characters in C instead of trying every branch at every position (≈ 10× faster than
@@ -142,7 +142,7 @@ def _hint_pattern(words: tuple[str, ...]) -> str:
     return "|".join(dict.fromkeys(branches))
 
 
-_CHROME_HINT = re.compile(_hint_pattern(_HINT_WORDS))
+_CHROME_HINT = re.compile(_words_pattern(_HINT_WORDS))
 _MAX_CHROME_LINE = 300
 
 
@@ -186,7 +186,7 @@ _NUM = re.compile(r"\d+(?:\.\d+)?")
 _VALUE_CELL = re.compile(
     r"^[-+]?\d[\d,，.]*\s*(?:%|‰|[件条次个人万元篇项家份期场]{1,3})?\s*(?:[(（,，、].{0,40})?$"
 )
-_STAT_KW = re.compile(_tc(r"统计|公开|申请|复议|诉讼|指标|单位|办理|收费|政府信息"))
+_STAT_KW = re.compile(_words_pattern(("统计", "公开", "申请", "复议", "诉讼", "指标", "单位", "办理", "收费", "政府信息")))
 
 
 @dataclass(slots=True)
@@ -282,74 +282,105 @@ def _measure(root: LexborNode, into: PageStats | None = None) -> PageStats:
     Instead of summing child records, the walk keeps running totals over the text nodes (and
     counts of rows, value cells, statistics tables) and snapshots them when it enters and leaves
     an element: an element's subtree stats are the difference. Text nodes are counted when they
-    are popped, so they land in ``order`` in document order (``strip_chrome`` relies on it)."""
+    are popped, so they land in ``order`` in document order (``strip_chrome`` relies on it).
+    Elements without children or with one text node (most cells, spans, paragraphs) are done at
+    once; the others push a tuple to be left later. The link/table flags of the enclosing
+    elements are a plain variable: an element's descendants pop before its exit tuple, which
+    restores the flags of its parent."""
     ps = into if into is not None else PageStats()
     ps.clear()
     order, info, index, end_marks = ps.order, ps.info, ps.index, ps.end_comments
     cjk = link = chars = nodes = nums = kw = rows = cells = tables = 0
-    # entries: (node, flags) to enter a node; (node, flags, index, tag, snapshot) to leave an element
-    # flags: 1 = inside a link, 2 = inside a table (numbers and keywords are counted only there)
-    stack: list[tuple] = [(root, 0)]
+    flags = 0
+    stack = [root]
     pop, push = stack.pop, stack.append
     num_findall, kw_findall, cjk_sub = _NUM.findall, _STAT_KW.findall, _CJK_RUN.sub
     skip_tags = SKIP_TAGS
     end_comments = bool(END_COMMENTS)
+    order_append, info_append = order.append, info.append
     while stack:
-        item = pop()
-        node = item[0]
-        flags = item[1]
-        if len(item) == 2:
-            tag = node.tag
-            if tag == "-text":
-                text = node.text_content
-                if text and not text.isspace():
-                    order.append(node)
-                    info.append(text)
-                    n_cjk = 0 if text.isascii() else len(text) - len(cjk_sub("", text))
-                    if flags & 1:
-                        link += n_cjk
-                    else:
-                        cjk += n_cjk
-                    chars += len(text.strip())
-                    if flags & 2:
-                        nums += len(num_findall(text))
-                        kw += len(kw_findall(text))
-                continue
-            if tag is None or tag[0] == "-":  # not an element (element names start with a letter)
-                if end_comments and tag == "-comment" and _is_end_comment(node):
-                    end_marks.append(len(order))
-                    order.append(node)
-                    info.append(_END_COMMENT)
-                continue
-            if tag == "a":
-                flags |= 1
-            elif tag == "table":
-                flags |= 2
-            i = len(order)
-            index[node.mem_id] = i
-            order.append(node)
-            info.append(None)
-            push((node, flags, i, tag, (cjk, link, chars, nodes, nums, kw, rows, cells, tables)))
-            nodes += 1
-            if tag in skip_tags:
-                continue
-            # children right to left, so they pop in document order; white-space-only text
-            # nodes are skipped in C (those are the commonest children)
-            kids = list(node.iter(include_text=True, skip_empty=True))
-            for k in range(len(kids) - 1, -1, -1):
-                push((kids[k], flags))
+        node = pop()
+        if node.__class__ is tuple:
+            node, i, tag, enter, flags = node
+            if tag == "tr":
+                rows += 1
+            elif tag == "td" or tag == "th":
+                if (nums != enter[4] and chars - enter[2] <= 40 and nodes - enter[3] <= 24
+                        and _is_value_cell(node.text())):
+                    cells += 1
+            elif (tag == "table" and tables == enter[8] and cells - enter[7] >= 4 and kw - enter[5] >= 2
+                  and rows - enter[6] >= 3 and (link - enter[1]) * 2 < cjk - enter[0]):
+                tables += 1
+            info[i] = (len(order), tag, enter, (cjk, link, chars, nodes, nums, kw, rows, cells, tables))
             continue
-        _, _, i, tag, enter = item
-        if tag == "tr":
-            rows += 1
-        elif tag == "td" or tag == "th":
-            if (nums != enter[4] and chars - enter[2] <= 40 and nodes - enter[3] <= 24
-                    and _is_value_cell(node.text())):
-                cells += 1
-        elif (tag == "table" and tables == enter[8] and cells - enter[7] >= 4 and kw - enter[5] >= 2
-              and rows - enter[6] >= 3 and (link - enter[1]) * 2 < cjk - enter[0]):
-            tables += 1
-        info[i] = (len(order), tag, enter, (cjk, link, chars, nodes, nums, kw, rows, cells, tables))
+        tag = node.tag
+        if tag == "-text":
+            text = node.text_content
+            if text and not text.isspace():
+                order_append(node)
+                info_append(text)
+                n_cjk = 0 if text.isascii() else len(text) - len(cjk_sub("", text))
+                if flags & 1:
+                    link += n_cjk
+                else:
+                    cjk += n_cjk
+                chars += len(text.strip())
+                if flags & 2:
+                    nums += len(num_findall(text))
+                    kw += len(kw_findall(text))
+            continue
+        if tag is None or tag[0] == "-":
+            if end_comments and tag == "-comment" and _is_end_comment(node):
+                end_marks.append(len(order))
+                order_append(node)
+                info_append(_END_COMMENT)
+            continue
+        i = len(order)
+        index[node.mem_id] = i
+        order_append(node)
+        info_append(None)
+        enter = (cjk, link, chars, nodes, nums, kw, rows, cells, tables)
+        nodes += 1
+        if tag in skip_tags:
+            info[i] = (i + 1, tag, enter, (cjk, link, chars, nodes, nums, kw, rows, cells, tables))
+            continue
+        child = node.first_child
+        if child is None:
+            if tag == "tr":
+                rows += 1
+            info[i] = (i + 1, tag, enter, (cjk, link, chars, nodes, nums, kw, rows, cells, tables))
+            continue
+        if child.next is None and child.tag == "-text":  # one text node: the commonest leaf
+            text = child.text_content
+            if text and not text.isspace():
+                order_append(child)
+                info_append(text)
+                n_cjk = 0 if text.isascii() else len(text) - len(cjk_sub("", text))
+                if flags & 1 or tag == "a":
+                    link += n_cjk
+                else:
+                    cjk += n_cjk
+                n_chars = len(text.strip())
+                chars += n_chars
+                if flags & 2 or tag == "table":
+                    n_nums = len(num_findall(text))
+                    nums += n_nums
+                    kw += len(kw_findall(text))
+                    if n_nums and (tag == "td" or tag == "th") and n_chars <= 40 and _is_value_cell(text):
+                        cells += 1
+            if tag == "tr":
+                rows += 1
+            info[i] = (len(order), tag, enter, (cjk, link, chars, nodes, nums, kw, rows, cells, tables))
+            continue
+        push((node, i, tag, enter, flags))
+        if tag == "a":
+            flags |= 1
+        elif tag == "table":
+            flags |= 2
+        child = node.last_child
+        while child is not None:
+            push(child)
+            child = child.prev
     return ps
 
 
