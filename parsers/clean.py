@@ -182,7 +182,7 @@ def _sponsor_shape(line: str) -> bool:
 
 # --------------------------------------------------------------------------- measuring
 
-_NUM = re.compile(r"\d+(?:\.\d+)?")
+_DIGIT = re.compile(r"\d")
 _VALUE_CELL = re.compile(
     r"^[-+]?\d[\d,，.]*\s*(?:%|‰|[件条次个人万元篇项家份期场]{1,3})?\s*(?:[(（,，、].{0,40})?$"
 )
@@ -195,19 +195,29 @@ class _St:
     link_cjk: int = 0
     chars: int = 0  # all visible characters (white space collapsed)
     nodes: int = 1  # elements in the subtree, itself included
-    nums: int = 0
-    kw: int = 0
+    nums: int = 0  # text nodes inside tables that hold a number
+    kw: int = 0  # statistics keywords inside tables (non-ASCII text only: they are Chinese)
     rows: int = 0
     num_cells: int = 0  # cells whose whole text is a value (``54835``, ``45478(政府热线)``, ``10个``)
     stat_tables: int = 0  # innermost statistics tables inside (itself included)
 
 
-# positions of the running totals in a ``_Rec`` snapshot (the order of ``_St``'s fields)
-_CJK_I, _LINK_I, _CHARS_I, _NODES_I, _ROWS_I, _TABLES_I = 0, 1, 2, 3, 6, 8
+# The walk keeps all nine running totals of ``_St`` in one int, 32 bits each in field order, so a
+# snapshot is a reference and a subtree's totals one subtraction (no field ever reaches 2**32:
+# that would take a page of 4 GB). ``_X`` is the shift of field X.
+_BITS = 32
+_MASK = (1 << _BITS) - 1
+_CJK_X, _LINK_X, _CHARS_X, _NODES_X, _NUMS_X, _KW_X, _ROWS_X, _CELLS_X, _TABLES_X = range(0, 9 * _BITS, _BITS)
+_NODE, _NUM1, _ROW, _CELL, _TABLE = (1 << x for x in (_NODES_X, _NUMS_X, _ROWS_X, _CELLS_X, _TABLES_X))
 
-#: One element of a measured tree: preorder index just past its subtree, tag, and the running
-#: totals (``_St`` field order) when the walk entered and left it — subtree stats are the difference.
-_Rec = tuple[int, str, tuple[int, ...], tuple[int, ...]]
+
+def _field(packed: int, shift: int) -> int:
+    return (packed >> shift) & _MASK
+
+
+#: One element of a measured tree: preorder index just past its subtree, tag, and the packed
+#: running totals when the walk entered and left it — the subtree's totals are the difference.
+_Rec = tuple[int, str, int, int]
 #: ``PageStats.info`` entry for a comment holding a body-end marker (``END_COMMENTS``)
 _END_COMMENT = 0
 
@@ -242,7 +252,8 @@ class PageStats:
             return None
         rec = self.info[i]
         assert isinstance(rec, tuple)
-        return _St(*[b - a for a, b in zip(rec[2], rec[3])])
+        d = rec[3] - rec[2]
+        return _St(*[(d >> x) & _MASK for x in range(0, 9 * _BITS, _BITS)])
 
     def __getitem__(self, mem_id: int) -> _St:
         st = self.get(mem_id)
@@ -290,46 +301,49 @@ def _measure(root: LexborNode, into: PageStats | None = None) -> PageStats:
     ps = into if into is not None else PageStats()
     ps.clear()
     order, info, index, end_marks = ps.order, ps.info, ps.index, ps.end_comments
-    cjk = link = chars = nodes = nums = kw = rows = cells = tables = 0
+    acc = 0  # the packed running totals
     flags = 0
-    stack = [root]
+    stack: list[LexborNode | tuple[LexborNode, int, str, int, int]] = [root]
     pop, push = stack.pop, stack.append
-    num_findall, kw_findall, cjk_sub = _NUM.findall, _STAT_KW.findall, _CJK_RUN.sub
+    digit_search, kw_findall, cjk_sub = _DIGIT.search, _STAT_KW.findall, _CJK_RUN.sub
     skip_tags = SKIP_TAGS
     end_comments = bool(END_COMMENTS)
     order_append, info_append = order.append, info.append
     while stack:
         node = pop()
-        if node.__class__ is tuple:
-            node, i, tag, enter, flags = node
+        if node.__class__ is tuple:  # leaving an element
+            node, i, tag, enter, flags = node  # type: ignore[misc]
             if tag == "tr":
-                rows += 1
+                acc += _ROW
             elif tag == "td" or tag == "th":
-                if (nums != enter[4] and chars - enter[2] <= 40 and nodes - enter[3] <= 24
+                d = acc - enter
+                if ((d >> _NUMS_X) & _MASK and (d >> _CHARS_X) & _MASK <= 40 and (d >> _NODES_X) & _MASK <= 24
                         and _is_value_cell(node.text())):
-                    cells += 1
-            elif (tag == "table" and tables == enter[8] and cells - enter[7] >= 4 and kw - enter[5] >= 2
-                  and rows - enter[6] >= 3 and (link - enter[1]) * 2 < cjk - enter[0]):
-                tables += 1
-            info[i] = (len(order), tag, enter, (cjk, link, chars, nodes, nums, kw, rows, cells, tables))
+                    acc += _CELL
+            elif tag == "table":
+                d = acc - enter
+                if (not (d >> _TABLES_X) & _MASK and (d >> _CELLS_X) & _MASK >= 4 and (d >> _KW_X) & _MASK >= 2
+                        and (d >> _ROWS_X) & _MASK >= 3 and ((d >> _LINK_X) & _MASK) * 2 < d & _MASK):
+                    acc += _TABLE
+            info[i] = (len(order), tag, enter, acc)
             continue
-        tag = node.tag
+        tag = node.tag  # type: ignore[union-attr]
         if tag == "-text":
-            text = node.text_content
+            text = node.text_content  # type: ignore[union-attr]
             if text and not text.isspace():
                 order_append(node)
                 info_append(text)
-                n_cjk = 0 if text.isascii() else len(text) - len(cjk_sub("", text))
-                if flags & 1:
-                    link += n_cjk
-                else:
-                    cjk += n_cjk
-                chars += len(text.strip())
-                if flags & 2:
-                    nums += len(num_findall(text))
-                    kw += len(kw_findall(text))
+                inc = len(text.strip()) << _CHARS_X
+                if not text.isascii():
+                    n_cjk = len(text) - len(cjk_sub("", text))
+                    inc += n_cjk << _LINK_X if flags & 1 else n_cjk
+                    if flags & 2:
+                        inc += len(kw_findall(text)) << _KW_X
+                if flags & 2 and digit_search(text):
+                    inc += _NUM1
+                acc += inc
             continue
-        if tag is None or tag[0] == "-":
+        if tag is None or tag[0] == "-":  # not an element (element names start with a letter)
             if end_comments and tag == "-comment" and _is_end_comment(node):
                 end_marks.append(len(order))
                 order_append(node)
@@ -339,38 +353,38 @@ def _measure(root: LexborNode, into: PageStats | None = None) -> PageStats:
         index[node.mem_id] = i
         order_append(node)
         info_append(None)
-        enter = (cjk, link, chars, nodes, nums, kw, rows, cells, tables)
-        nodes += 1
+        enter = acc
+        acc += _NODE
         if tag in skip_tags:
-            info[i] = (i + 1, tag, enter, (cjk, link, chars, nodes, nums, kw, rows, cells, tables))
+            info[i] = (i + 1, tag, enter, acc)
             continue
         child = node.first_child
         if child is None:
             if tag == "tr":
-                rows += 1
-            info[i] = (i + 1, tag, enter, (cjk, link, chars, nodes, nums, kw, rows, cells, tables))
+                acc += _ROW
+            info[i] = (i + 1, tag, enter, acc)
             continue
         if child.next is None and child.tag == "-text":  # one text node: the commonest leaf
             text = child.text_content
             if text and not text.isspace():
                 order_append(child)
                 info_append(text)
-                n_cjk = 0 if text.isascii() else len(text) - len(cjk_sub("", text))
-                if flags & 1 or tag == "a":
-                    link += n_cjk
-                else:
-                    cjk += n_cjk
                 n_chars = len(text.strip())
-                chars += n_chars
-                if flags & 2 or tag == "table":
-                    n_nums = len(num_findall(text))
-                    nums += n_nums
-                    kw += len(kw_findall(text))
-                    if n_nums and (tag == "td" or tag == "th") and n_chars <= 40 and _is_value_cell(text):
-                        cells += 1
+                inc = n_chars << _CHARS_X
+                in_table = flags & 2 or tag == "table"
+                if not text.isascii():
+                    n_cjk = len(text) - len(cjk_sub("", text))
+                    inc += n_cjk << _LINK_X if flags & 1 or tag == "a" else n_cjk
+                    if in_table:
+                        inc += len(kw_findall(text)) << _KW_X
+                if in_table and digit_search(text):
+                    inc += _NUM1
+                    if (tag == "td" or tag == "th") and n_chars <= 40 and _is_value_cell(text):
+                        inc += _CELL
+                acc += inc
             if tag == "tr":
-                rows += 1
-            info[i] = (len(order), tag, enter, (cjk, link, chars, nodes, nums, kw, rows, cells, tables))
+                acc += _ROW
+            info[i] = (len(order), tag, enter, acc)
             continue
         push((node, i, tag, enter, flags))
         if tag == "a":
@@ -544,17 +558,17 @@ def strip_chrome(node: LexborNode, stats: PageStats | None = None) -> int:
         if i in cut:  # removed by _cut_after_end_markers
             i = end
             continue
-        tables = leave[_TABLES_I] - enter[_TABLES_I]
-        cjk = leave[_CJK_I] - enter[_CJK_I]
+        d = leave - enter
+        tables = (d >> _TABLES_X) & _MASK
+        cjk = d & _MASK
         cur = order[i]
         if tag in _DROP_TAGS:
             chrome = tag != "nav" or (tables == 0 and cjk < _GUARD_CJK)
         elif tables == 0 and cjk < _GUARD_CJK:  # guarded: no statistics table, little prose
             chrome = _chrome_tag_or_name(cur, tag, cjk)
-            chars = leave[_CHARS_I] - enter[_CHARS_I]
-            if not chrome and i >= skip_hint_below and leave[_NODES_I] - enter[_NODES_I] <= 300 and 0 < chars <= 400:
+            if not chrome and i >= skip_hint_below and 0 < (d >> _CHARS_X) & _MASK <= 400 and (d >> _NODES_X) & _MASK <= 300:
                 if _CHROME_HINT.search(cur.text(deep=True)):
-                    chrome = _chrome_text(cur, leave[_LINK_I] - enter[_LINK_I] > cjk)
+                    chrome = _chrome_text(cur, (d >> _LINK_X) & _MASK > cjk)
                 else:
                     skip_hint_below = end
         else:
@@ -565,7 +579,7 @@ def strip_chrome(node: LexborNode, stats: PageStats | None = None) -> int:
             skip_hint_below = 0
             i = end
             continue
-        if tables == 1 and tag == "table" and leave[_ROWS_I] - enter[_ROWS_I] >= 4:
+        if tables == 1 and tag == "table" and (d >> _ROWS_X) & _MASK >= 4:
             i = end  # a statistics table: nothing inside it is chrome
             continue
         if tag in SKIP_TAGS:  # not measured inside; only its own text nodes are judged
