@@ -232,19 +232,21 @@ class PageStats:
     records of removed nodes go stale).
     """
 
-    __slots__ = ("end_comments", "index", "info", "order")
+    __slots__ = ("end_comments", "index", "info", "order", "texty")
 
     def __init__(self) -> None:
         self.order: list[LexborNode] = []
         self.info: list[_Rec | str | int | None] = []
         self.index: dict[int, int] = {}  # mem_id of an element → its preorder index
         self.end_comments: list[int] = []  # preorder indices of the end-marker comments
+        self.texty: list[int] = []  # preorder indices of the elements with _CANDIDATE_CJK or more
 
     def clear(self) -> None:
         self.order.clear()
         self.info.clear()
         self.index.clear()
         self.end_comments.clear()
+        self.texty.clear()
 
     def get(self, mem_id: int) -> _St | None:
         i = self.index.get(mem_id)
@@ -300,7 +302,7 @@ def _measure(root: LexborNode, into: PageStats | None = None) -> PageStats:
     restores the flags of its parent."""
     ps = into if into is not None else PageStats()
     ps.clear()
-    order, info, index, end_marks = ps.order, ps.info, ps.index, ps.end_comments
+    order, info, index, end_marks, texty = ps.order, ps.info, ps.index, ps.end_comments, ps.texty
     acc = 0  # the packed running totals
     flags = 0
     stack: list[LexborNode | tuple[LexborNode, int, str, int, int]] = [root]
@@ -326,6 +328,8 @@ def _measure(root: LexborNode, into: PageStats | None = None) -> PageStats:
                         and (d >> _ROWS_X) & _MASK >= 3 and ((d >> _LINK_X) & _MASK) * 2 < d & _MASK):
                     acc += _TABLE
             info[i] = (len(order), tag, enter, acc)
+            if (acc - enter) & _MASK >= _CANDIDATE_CJK:
+                texty.append(i)
             continue
         tag = node.tag  # type: ignore[union-attr]
         if tag == "-text":
@@ -382,6 +386,8 @@ def _measure(root: LexborNode, into: PageStats | None = None) -> PageStats:
                     if (tag == "td" or tag == "th") and n_chars <= 40 and _is_value_cell(text):
                         inc += _CELL
                 acc += inc
+                if inc & _MASK >= _CANDIDATE_CJK:
+                    texty.append(i)
             if tag == "tr":
                 acc += _ROW
             info[i] = (len(order), tag, enter, acc)
@@ -416,7 +422,10 @@ def find_container(tree: LexborHTMLParser, stats: PageStats | None = None) -> tu
     best: tuple[tuple[int, int], LexborNode, str] | None = None
     candidates: list[tuple[int, int, LexborNode, str, _St]] = []
     order = 0
+    possible = _possible_families(stats)
     for fi, fam in enumerate(FAMILIES):
+        if fi not in possible:
+            continue  # only nodes with too little text could match: none of them can win
         for node in tree.css(fam.query):
             st = stats.get(node.mem_id)
             if st is None:
@@ -426,7 +435,7 @@ def find_container(tree: LexborHTMLParser, stats: PageStats | None = None) -> tu
     if candidates:
         top = max(c[4].cjk for c in candidates)
         for fi, idx, node, name, st in candidates:
-            if st.cjk < 30 or st.cjk < 0.6 * top or st.link_cjk > st.cjk:
+            if st.cjk < _CANDIDATE_CJK or st.cjk < 0.6 * top or st.link_cjk > st.cjk:
                 continue
             key = (fi, idx)
             if best is None or key < best[0]:
@@ -436,6 +445,80 @@ def find_container(tree: LexborHTMLParser, stats: PageStats | None = None) -> tu
     else:
         node, family = _densest(root, stats), None
     return _with_tables(root, node, stats), family
+
+
+_CANDIDATE_CJK = 30  # a family candidate with less non-link CJK text never wins
+# A selector of families.py is ``tag#id.class[attr]…``; each is filed under one part that every
+# node it matches has (id, else a class, else an attribute, else the tag), lower-cased since
+# class and id match in any case in quirks mode. A page's nodes with enough text then say which
+# families can have a winning candidate, and only those are queried (a family query costs as
+# much as the whole measuring walk of a small page; a page matches one or two families).
+_SELECTOR = re.compile(r"([A-Za-z][\w-]*)?((?:[#.][\w-]+|\[[\w-]+(?:\^?=[^\]]+)?\])*)")
+_SELECTOR_PART = re.compile(r"([#.])([\w-]+)|\[([\w-]+)(?:(\^?=)([^\]]+))?\]")
+
+
+def _family_keys() -> tuple[dict[tuple[str, str], set[int]], list[tuple[str, str, int]], set[int]]:
+    """(part → families, [(attribute, value prefix, family)], families to query always)."""
+    by_key: dict[tuple[str, str], set[int]] = {}
+    prefixes: list[tuple[str, str, int]] = []
+    always: set[int] = set()
+    for fi, fam in enumerate(FAMILIES):
+        for sel in fam.selectors:
+            m = _SELECTOR.fullmatch(sel.strip())
+            if m is None:
+                always.add(fi)  # not a simple selector: no shortcut
+                continue
+            tag, rest = m.group(1), m.group(2)
+            ids, classes, attrs, prefix = [], [], [], []
+            for kind, name, attr, op, value in _SELECTOR_PART.findall(rest):
+                if kind == "#":
+                    ids.append(name.lower())
+                elif kind == ".":
+                    classes.append(name.lower())
+                elif op == "^=":
+                    prefix.append((attr.lower(), value.strip("\"'").lower()))
+                else:
+                    attrs.append(attr.lower())
+            if ids:
+                by_key.setdefault(("#", ids[0]), set()).add(fi)
+            elif classes:
+                by_key.setdefault((".", classes[0]), set()).add(fi)
+            elif prefix:
+                prefixes.append((*prefix[0], fi))
+            elif attrs:
+                by_key.setdefault(("[", attrs[0]), set()).add(fi)
+            elif tag:
+                by_key.setdefault(("", tag.lower()), set()).add(fi)
+            else:
+                always.add(fi)
+    return by_key, prefixes, always
+
+
+_FAMILY_KEYS, _FAMILY_PREFIXES, _FAMILY_ALWAYS = _family_keys()
+
+
+def _possible_families(stats: PageStats) -> set[int]:
+    """Indices of the families whose query may return a node with ``_CANDIDATE_CJK`` or more."""
+    out = set(_FAMILY_ALWAYS)
+    by_key = _FAMILY_KEYS
+    for i in stats.texty:
+        rec = stats.info[i]
+        assert isinstance(rec, tuple)
+        out.update(by_key.get(("", rec[1].lower()), ()))
+        for name, value in stats.order[i].attributes.items():
+            name = name.lower()
+            out.update(by_key.get(("[", name), ()))
+            if not value:
+                continue
+            if name == "id":
+                out.update(by_key.get(("#", value.lower()), ()))
+            elif name == "class":
+                for cls in value.split():
+                    out.update(by_key.get((".", cls.lower()), ()))
+            for attr, prefix, fi in _FAMILY_PREFIXES:
+                if attr == name and value.lower().startswith(prefix):
+                    out.add(fi)
+    return out
 
 
 def _densest(root: LexborNode, stats: PageStats) -> LexborNode:
