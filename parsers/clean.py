@@ -146,9 +146,13 @@ _CHROME_HINT = re.compile(_words_pattern(_HINT_WORDS))
 _MAX_CHROME_LINE = 300
 
 
+_MAX_RAW_LINE = _MAX_CHROME_LINE * 2  # before white space is collapsed
+_hint_search = _CHROME_HINT.search
+
+
 def is_chrome_line(line: str) -> bool:
     """Whether one text line is site chrome (breadcrumb, search label, footer, print bar …)."""
-    if len(line) > _MAX_CHROME_LINE * 2 or not _CHROME_HINT.search(line):
+    if len(line) > _MAX_RAW_LINE or not _hint_search(line):
         return False
     return _is_chrome_hinted(line)
 
@@ -286,6 +290,7 @@ def _is_value_cell(text: str) -> bool:
     return bool(_VALUE_CELL.match(normalize_space(text)))
 
 
+_COUNTED_TAGS = frozenset(("tr", "td", "th", "table"))  # the elements whose exit adds a count
 _CJK_RUN = re.compile(r"[\u3400-\u9fff]+")
 
 
@@ -315,7 +320,9 @@ def _measure(root: LexborNode, into: PageStats | None = None) -> PageStats:
         node = pop()
         if node.__class__ is tuple:  # leaving an element
             node, i, tag, enter, flags = node  # type: ignore[misc]
-            if tag == "tr":
+            if tag not in _COUNTED_TAGS:
+                pass
+            elif tag == "tr":
                 acc += _ROW
             elif tag == "td" or tag == "th":
                 d = acc - enter
@@ -564,8 +571,8 @@ def _with_tables(root: LexborNode, node: LexborNode, stats: PageStats) -> Lexbor
     return result
 
 
-def _chrome_named(el: LexborNode) -> bool:
-    if el.tag in ("header", "nav", "footer", "aside"):
+def _chrome_named(el: LexborNode, tag: str | None = None) -> bool:
+    if (tag or el.tag) in ("header", "nav", "footer", "aside"):
         return True
     attrs = el.attributes
     ident, cls = attrs.get("id"), attrs.get("class")
@@ -627,14 +634,11 @@ def strip_chrome(node: LexborNode, stats: PageStats | None = None) -> int:
     i = lo + 1
     while i < hi:
         rec = info[i]
-        if rec.__class__ is str:  # a text node
-            if is_chrome_line(rec) and _lone_line(cur := order[i]):  # type: ignore[arg-type]
+        if rec.__class__ is not tuple:  # a text node (its text) or an end-marker comment
+            if rec.__class__ is str and is_chrome_line(rec) and _lone_line(cur := order[i]):  # type: ignore[arg-type]
                 cur.decompose()
                 removed += 1
                 skip_hint_below = 0  # parts of the text above may now join up
-            i += 1
-            continue
-        if not isinstance(rec, tuple):  # an end-marker comment
             i += 1
             continue
         end, tag, enter, leave = rec
@@ -665,8 +669,9 @@ def strip_chrome(node: LexborNode, stats: PageStats | None = None) -> int:
         if tables == 1 and tag == "table" and (d >> _ROWS_X) & _MASK >= 4:
             i = end  # a statistics table: nothing inside it is chrome
             continue
-        if tag in SKIP_TAGS:  # not measured inside; only its own text nodes are judged
-            removed += _strip_child_lines(cur)
+        if tag in SKIP_TAGS and (n := _strip_child_lines(cur)):  # not measured inside: its own text nodes
+            removed += n
+            skip_hint_below = 0
         i += 1
     return removed
 
@@ -698,7 +703,7 @@ def _chrome_tag_or_name(el: LexborNode, tag: str, cjk: int) -> bool:
         return True
     if tag == "form" and cjk < 40 and el.css_first("input, select, button") is not None:
         return True
-    return _chrome_named(el)
+    return _chrome_named(el, tag)
 
 
 def _chrome_text(el: LexborNode, mostly_links: bool) -> bool:
