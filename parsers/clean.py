@@ -215,10 +215,6 @@ _CJK_X, _LINK_X, _CHARS_X, _NODES_X, _NUMS_X, _KW_X, _ROWS_X, _CELLS_X, _TABLES_
 _NODE, _NUM1, _ROW, _CELL, _TABLE = (1 << x for x in (_NODES_X, _NUMS_X, _ROWS_X, _CELLS_X, _TABLES_X))
 
 
-def _field(packed: int, shift: int) -> int:
-    return (packed >> shift) & _MASK
-
-
 #: One element of a measured tree: preorder index just past its subtree, tag, and the packed
 #: running totals when the walk entered and left it — the subtree's totals are the difference.
 _Rec = tuple[int, str, int, int]
@@ -309,7 +305,7 @@ def _measure(root: LexborNode, into: PageStats | None = None) -> PageStats:
     ps.clear()
     order, info, index, end_marks, texty = ps.order, ps.info, ps.index, ps.end_comments, ps.texty
     acc = 0  # the packed running totals
-    flags = 0
+    flags = 0  # 1 = inside a link, 2 = inside a table (numbers and keywords are counted only there)
     stack: list[LexborNode | tuple[LexborNode, int, str, int, int]] = [root]
     pop, push = stack.pop, stack.append
     digit_search, kw_findall, cjk_sub = _DIGIT.search, _STAT_KW.findall, _CJK_RUN.sub
@@ -630,7 +626,10 @@ def strip_chrome(node: LexborNode, stats: PageStats | None = None) -> int:
     assert isinstance(top, tuple)
     hi = top[0]
     removed, cut = _cut_after_end_markers(node, stats, lo, hi)
-    skip_hint_below = 0  # an ancestor's text up to here has no chrome word, nor has any of its parts
+    # Below this index an ancestor's text had no chrome word, so no part of it has: an element's
+    # text is a slice of its ancestors' text and cannot have changed before the element is visited
+    # (everything removed so far lies before it in preorder, outside its subtree).
+    skip_hint_below = 0
     i = lo + 1
     while i < hi:
         rec = info[i]
@@ -638,7 +637,6 @@ def strip_chrome(node: LexborNode, stats: PageStats | None = None) -> int:
             if rec.__class__ is str and is_chrome_line(rec) and _lone_line(cur := order[i]):  # type: ignore[arg-type]
                 cur.decompose()
                 removed += 1
-                skip_hint_below = 0  # parts of the text above may now join up
             i += 1
             continue
         end, tag, enter, leave = rec
@@ -663,15 +661,13 @@ def strip_chrome(node: LexborNode, stats: PageStats | None = None) -> int:
         if chrome:
             cur.decompose()
             removed += 1
-            skip_hint_below = 0
             i = end
             continue
         if tables == 1 and tag == "table" and (d >> _ROWS_X) & _MASK >= 4:
             i = end  # a statistics table: nothing inside it is chrome
             continue
-        if tag in SKIP_TAGS and (n := _strip_child_lines(cur)):  # not measured inside: its own text nodes
-            removed += n
-            skip_hint_below = 0
+        if tag in SKIP_TAGS:  # not measured inside: only its own text nodes are judged
+            removed += _strip_child_lines(cur)
         i += 1
     return removed
 
