@@ -365,13 +365,14 @@ def _measure(root: LexborNode, into: PageStats | None = None) -> PageStats:
         if tag in skip_tags:
             info[i] = (i + 1, tag, enter, acc)
             continue
-        child = node.first_child
+        child = node.last_child
         if child is None:
             if tag == "tr":
                 acc += _ROW
             info[i] = (i + 1, tag, enter, acc)
             continue
-        if child.next is None and child.tag == "-text":  # one text node: the commonest leaf
+        prev = child.prev
+        if prev is None and child.tag == "-text":  # one text node: the commonest leaf
             text = child.text_content
             if text and not text.isspace():
                 order_append(child)
@@ -400,10 +401,10 @@ def _measure(root: LexborNode, into: PageStats | None = None) -> PageStats:
             flags |= 1
         elif tag == "table":
             flags |= 2
-        child = node.last_child
-        while child is not None:
-            push(child)
-            child = child.prev
+        push(child)
+        while prev is not None:
+            push(prev)
+            prev = prev.prev
     return ps
 
 
