@@ -10,7 +10,9 @@ inside the container; ``is_chrome_line`` is the same judgement for a single text
 and the final filter). Patterns are anchored or limited to short lines, so a report sentence
 that mentions 网站 or 主办 is never chrome.
 
-All walks are iterative (pages nest 10,000 deep) and linear in the page size.
+All walks are iterative (pages nest 10,000 deep) and linear in the page size. The page is
+measured once (``PageStats``): ``find_container`` walks the body, ``strip_chrome`` reuses the
+records for the container.
 """
 
 from __future__ import annotations
