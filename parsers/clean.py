@@ -10,7 +10,9 @@ inside the container; ``is_chrome_line`` is the same judgement for a single text
 and the final filter). Patterns are anchored or limited to short lines, so a report sentence
 that mentions 网站 or 主办 is never chrome.
 
-All walks are iterative (pages nest 10,000 deep) and linear in the page size.
+All walks are iterative (pages nest 10,000 deep) and linear in the page size. The page is
+measured once (``PageStats``): ``find_container`` walks the body, ``strip_chrome`` reuses the
+records for the container.
 """
 
 from __future__ import annotations
@@ -18,13 +20,14 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import lru_cache
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from parsers.families import END_COMMENTS, END_SELECTORS, FAMILIES
 from parsers.text import SKIP_TAGS, iter_segments, normalize_space
 
-__all__ = ["find_container", "is_chrome_line", "strip_chrome"]
+__all__ = ["PageStats", "find_container", "is_chrome_line", "strip_chrome"]
 
 # --------------------------------------------------------------------------- chrome lines
 
@@ -94,50 +97,88 @@ _CHROME_ANY = [re.compile(_tc(p), re.IGNORECASE) for p in _CHROME_PATTERNS]
 # Patterns that are not anchored at the line start may only convict short lines.
 _UNANCHORED = frozenset(i for i, p in enumerate(_CHROME_PATTERNS) if not p.startswith("^"))
 _SENTENCE_END = re.compile(r"[。！？]")
+# The same patterns as three alternations (any match is the same verdict, whatever the order):
+# anchored ones convict any line, unanchored ones only short lines, and the sponsor pattern only
+# lines shaped like a sponsor list.
+_SPONSOR_IDX = next(i for i, p in enumerate(_CHROME_PATTERNS) if p.startswith(r"(?:主办|承办"))
+
+
+def _alternation(indices: list[int]) -> re.Pattern[str]:
+    return re.compile("|".join(f"(?:{_tc(_CHROME_PATTERNS[i])})" for i in indices), re.IGNORECASE)
+
+
+_CHROME_ANCHORED = _alternation([i for i in range(len(_CHROME_PATTERNS)) if i not in _UNANCHORED])
+_CHROME_UNANCHORED = _alternation([i for i in sorted(_UNANCHORED) if i != _SPONSOR_IDX])
+_CHROME_SPONSOR = _CHROME_ANY[_SPONSOR_IDX]
 _SHORT = 120
 
 
 #: Words at least one of which every chrome pattern needs: a cheap test that rules out most text.
-_CHROME_HINT = re.compile(
-    _tc(
-        "位置|首页|主页|检索|搜索|关键|打印|关闭|返回|分享|收藏|保存|纠错|下载|视力|字体|字号|文字|扫|手机|点击|浏览|阅读"
-        "|访问|地图|联系|声明|帮助|关于|导航|无障碍|长者|English|登录|问答|ICP|安备|网警|标识码|主办|承办|协办|技术|维护"
-        "|版权|Copyright|©|\\(c\\)|今天是|相关|推荐|上一篇|下一篇|>|»|＞|›"
-    ),
-    re.IGNORECASE,
+_HINT_WORDS = (
+    "位置", "首页", "主页", "检索", "搜索", "关键", "打印", "关闭", "返回", "分享", "收藏", "保存", "纠错", "下载", "视力", "字体", "字号",
+    "文字", "扫", "手机", "点击", "浏览", "阅读", "访问", "地图", "联系", "声明", "帮助", "关于", "导航", "无障碍", "长者", "English",
+    "登录", "问答", "ICP", "安备", "网警", "标识码", "主办", "承办", "协办", "技术", "维护", "版权", "Copyright", "©", "(c)", "今天是",
+    "相关", "推荐", "上一篇", "下一篇", ">", "»", "＞", "›",
 )
+
+
+def _first_char_variants(ch: str) -> list[str]:
+    """The characters ``ch`` stands for: itself, its Traditional form, and what ``re.IGNORECASE``
+    lets an ASCII letter match (``i`` also matches ``İ`` and ``ı``, ``s`` ``ſ``, ``k`` ``K``)."""
+    if ch in _T:
+        return [ch, _T[ch]]
+    cands = dict.fromkeys((ch, ch.lower(), ch.upper(), "\u0130", "\u0131", "\u017f", "\u212a"))
+    return [c for c in cands if re.fullmatch(re.escape(ch), c, re.IGNORECASE)]
+
+
+def _words_pattern(words: tuple[str, ...]) -> str:
+    """One alternation of ``words`` (Simplified or Traditional, ASCII letters in any case) in
+    which every branch starts with a plain character, so ``re`` scans a line for the set of
+    first characters in C instead of trying every branch at every position (≈ 10× faster than
+    ``_tc`` classes under ``re.IGNORECASE``; this test runs on every line and small block)."""
+    branches = []
+    for word in words:
+        rest = re.escape(word[1:])
+        rest = f"(?i:{rest})" if any(c.isascii() and c.isalpha() for c in word[1:]) else _tc(rest)
+        branches.extend(re.escape(v) + rest for v in _first_char_variants(word[0]))
+    return "|".join(dict.fromkeys(branches))
+
+
+_CHROME_HINT = re.compile(_words_pattern(_HINT_WORDS))
 _MAX_CHROME_LINE = 300
+
+
+_MAX_RAW_LINE = _MAX_CHROME_LINE * 2  # before white space is collapsed
+_hint_search = _CHROME_HINT.search
 
 
 def is_chrome_line(line: str) -> bool:
     """Whether one text line is site chrome (breadcrumb, search label, footer, print bar …)."""
-    if len(line) > _MAX_CHROME_LINE * 2 or not _CHROME_HINT.search(line):
+    if len(line) > _MAX_RAW_LINE or not _hint_search(line):
         return False
+    return _is_chrome_hinted(line)
+
+
+@lru_cache(maxsize=8192)
+def _is_chrome_hinted(line: str) -> bool:
+    """``is_chrome_line`` for a line with a chrome word (cached: chrome lines repeat on every
+    page of a site)."""
     line = normalize_space(line)
     if not line or len(line) > _MAX_CHROME_LINE:
         return False
-    short = len(line) <= _SHORT and not _SENTENCE_END.search(line)
-    for i, pat in enumerate(_CHROME_ANY):
-        if i in _UNANCHORED and not short:
-            continue
-        if pat.search(line):
-            if i in _UNANCHORED and _is_sponsor_pattern(i) and not _sponsor_shape(line):
-                continue
-            return True
-    return False
+    if _CHROME_ANCHORED.search(line):
+        return True
+    if len(line) > _SHORT or _SENTENCE_END.search(line):
+        return False
+    return bool(_CHROME_UNANCHORED.search(line) or (_CHROME_SPONSOR.search(line) and _sponsor_shape(line)))
 
 
-_SPONSOR_IDX = next(i for i, p in enumerate(_CHROME_PATTERNS) if p.startswith(r"(?:主办|承办"))
 _SPONSOR_SHAPE = re.compile(
     _tc(
         r"^(?:(?:[^\s由是在对]{1,30}(?:政府|办公厅|办公室|局|委员会|委|中心|厅|部|公司|所|院|馆|会|网)\s*[:：]?\s*)?"
         r"(?:主办|承办|协办|版权所有|技术支持|维护)\s*(?:单位)?\s*[:：]?\s*)+(?:\S.{0,80})?$"
     )
 )
-
-
-def _is_sponsor_pattern(i: int) -> bool:
-    return i == _SPONSOR_IDX
 
 
 def _sponsor_shape(line: str) -> bool:
@@ -147,12 +188,11 @@ def _sponsor_shape(line: str) -> bool:
 
 # --------------------------------------------------------------------------- measuring
 
-_CJK = re.compile(r"[\u3400-\u9fff]")
-_NUM = re.compile(r"\d+(?:\.\d+)?")
+_DIGIT = re.compile(r"\d")
 _VALUE_CELL = re.compile(
     r"^[-+]?\d[\d,，.]*\s*(?:%|‰|[件条次个人万元篇项家份期场]{1,3})?\s*(?:[(（,，、].{0,40})?$"
 )
-_STAT_KW = re.compile(_tc(r"统计|公开|申请|复议|诉讼|指标|单位|办理|收费|政府信息"))
+_STAT_KW = re.compile(_words_pattern(("统计", "公开", "申请", "复议", "诉讼", "指标", "单位", "办理", "收费", "政府信息")))
 
 
 @dataclass(slots=True)
@@ -161,22 +201,72 @@ class _St:
     link_cjk: int = 0
     chars: int = 0  # all visible characters (white space collapsed)
     nodes: int = 1  # elements in the subtree, itself included
-    nums: int = 0
-    kw: int = 0
+    nums: int = 0  # text nodes inside tables that hold a number
+    kw: int = 0  # statistics keywords inside tables (non-ASCII text only: they are Chinese)
     rows: int = 0
     num_cells: int = 0  # cells whose whole text is a value (``54835``, ``45478(政府热线)``, ``10个``)
     stat_tables: int = 0  # innermost statistics tables inside (itself included)
 
-    def add(self, o: _St) -> None:
-        self.cjk += o.cjk
-        self.link_cjk += o.link_cjk
-        self.chars += o.chars
-        self.nodes += o.nodes
-        self.nums += o.nums
-        self.kw += o.kw
-        self.rows += o.rows
-        self.num_cells += o.num_cells
-        self.stat_tables += o.stat_tables
+
+# The walk keeps all nine running totals of ``_St`` in one int, 32 bits each in field order, so a
+# snapshot is a reference and a subtree's totals one subtraction (no field ever reaches 2**32:
+# that would take a page of 4 GB). ``_X`` is the shift of field X.
+_BITS = 32
+_MASK = (1 << _BITS) - 1
+_CJK_X, _LINK_X, _CHARS_X, _NODES_X, _NUMS_X, _KW_X, _ROWS_X, _CELLS_X, _TABLES_X = range(0, 9 * _BITS, _BITS)
+_NODE, _NUM1, _ROW, _CELL, _TABLE = (1 << x for x in (_NODES_X, _NUMS_X, _ROWS_X, _CELLS_X, _TABLES_X))
+
+
+#: One element of a measured tree: preorder index just past its subtree, tag, and the packed
+#: running totals when the walk entered and left it — the subtree's totals are the difference.
+_Rec = tuple[int, str, int, int]
+#: ``PageStats.info`` entry for a comment holding a body-end marker (``END_COMMENTS``)
+_END_COMMENT = 0
+
+
+class PageStats:
+    """Text statistics of every element under a root, from one walk (``_measure``).
+
+    ``find_container`` fills it for the whole body; ``strip_chrome`` reuses it for the
+    container (a subtree) instead of walking again. The walk also keeps its preorder:
+    ``order[i]`` is an element, a non-blank text node or an end-marker comment, ``info[i]`` its
+    ``_Rec``, its text, or ``_END_COMMENT``. Valid until the tree is changed (mem_ids and
+    records of removed nodes go stale).
+    """
+
+    __slots__ = ("end_comments", "index", "info", "order", "texty")
+
+    def __init__(self) -> None:
+        self.order: list[LexborNode] = []
+        self.info: list[_Rec | str | int | None] = []
+        self.index: dict[int, int] = {}  # mem_id of an element → its preorder index
+        self.end_comments: list[int] = []  # preorder indices of the end-marker comments
+        self.texty: list[int] = []  # preorder indices of the elements with _CANDIDATE_CJK or more
+
+    def clear(self) -> None:
+        self.order.clear()
+        self.info.clear()
+        self.index.clear()
+        self.end_comments.clear()
+        self.texty.clear()
+
+    def get(self, mem_id: int) -> _St | None:
+        i = self.index.get(mem_id)
+        if i is None:
+            return None
+        rec = self.info[i]
+        assert isinstance(rec, tuple)
+        d = rec[3] - rec[2]
+        return _St(*[(d >> x) & _MASK for x in range(0, 9 * _BITS, _BITS)])
+
+    def __getitem__(self, mem_id: int) -> _St:
+        st = self.get(mem_id)
+        if st is None:
+            raise KeyError(mem_id)
+        return st
+
+    def has(self, mem_id: int) -> bool:
+        return mem_id in self.index
 
 
 def _children(node: LexborNode) -> Iterator[LexborNode]:
@@ -187,62 +277,137 @@ def _children(node: LexborNode) -> Iterator[LexborNode]:
         child = nxt
 
 
-def _measure(root: LexborNode) -> dict[int, _St]:
-    """Text statistics for every element under ``root`` (post-order, no recursion).
+def _is_end_comment(node: LexborNode) -> bool:
+    text = node.comment_content or ""
+    return any(m in text for m in END_COMMENTS)
 
-    Each element's record is created when its parent is first visited and filled in two steps:
-    its own text nodes at once, its children's totals when it is popped the second time."""
-    out: dict[int, _St] = {}
-    root_st = _St()
-    out[root.mem_id] = root_st
-    # entry: node, its record, child records (None before the first visit), flags
-    # flags: 1 = inside a link, 2 = inside a table (numbers and keywords are counted only there)
-    stack: list[tuple[LexborNode, _St, list[_St] | None, int]] = [(root, root_st, None, 0)]
-    cjk_findall, num_findall, kw_findall = _CJK.findall, _NUM.findall, _STAT_KW.findall
+
+@lru_cache(maxsize=4096)
+def _is_value_cell(text: str) -> bool:
+    """Whether a cell's whole text is a value (cell texts like ``0`` repeat, hence the cache)."""
+    return bool(_VALUE_CELL.match(normalize_space(text)))
+
+
+_COUNTED_TAGS = frozenset(("tr", "td", "th", "table"))  # the elements whose exit adds a count
+_CJK_RUN = re.compile(r"[\u3400-\u9fff]+")
+
+
+def _measure(root: LexborNode, into: PageStats | None = None) -> PageStats:
+    """Text statistics for every element under ``root`` in one preorder walk (no recursion).
+
+    Instead of summing child records, the walk keeps running totals over the text nodes (and
+    counts of rows, value cells, statistics tables) and snapshots them when it enters and leaves
+    an element: an element's subtree stats are the difference. Text nodes are counted when they
+    are popped, so they land in ``order`` in document order (``strip_chrome`` relies on it).
+    Elements without children or with one text node (most cells, spans, paragraphs) are done at
+    once; the others push a tuple to be left later. The link/table flags of the enclosing
+    elements are a plain variable: an element's descendants pop before its exit tuple, which
+    restores the flags of its parent."""
+    ps = into if into is not None else PageStats()
+    ps.clear()
+    order, info, index, end_marks, texty = ps.order, ps.info, ps.index, ps.end_comments, ps.texty
+    acc = 0  # the packed running totals
+    flags = 0  # 1 = inside a link, 2 = inside a table (numbers and keywords are counted only there)
+    stack: list[LexborNode | tuple[LexborNode, int, str, int, int]] = [root]
+    pop, push = stack.pop, stack.append
+    digit_search, kw_findall, cjk_sub = _DIGIT.search, _STAT_KW.findall, _CJK_RUN.sub
+    skip_tags = SKIP_TAGS
+    end_comments = bool(END_COMMENTS)
+    order_append, info_append = order.append, info.append
     while stack:
-        node, st, kids, flags = stack.pop()
-        tag = node.tag
-        if kids is None:
-            if tag == "a":
-                flags |= 1
+        node = pop()
+        if node.__class__ is tuple:  # leaving an element
+            node, i, tag, enter, flags = node  # type: ignore[misc]
+            if tag not in _COUNTED_TAGS:
+                pass
+            elif tag == "tr":
+                acc += _ROW
+            elif tag == "td" or tag == "th":
+                d = acc - enter
+                if ((d >> _NUMS_X) & _MASK and (d >> _CHARS_X) & _MASK <= 40 and (d >> _NODES_X) & _MASK <= 24
+                        and _is_value_cell(node.text())):
+                    acc += _CELL
             elif tag == "table":
-                flags |= 2
-            kids = []
-            stack.append((node, st, kids, flags))
-            if tag in SKIP_TAGS:
-                continue
-            child = node.child
-            while child is not None:
-                if child.is_element_node:
-                    sub = _St()
-                    out[child.mem_id] = sub
-                    kids.append(sub)
-                    stack.append((child, sub, None, flags))
-                elif child.is_text_node:
-                    text = child.text_content
-                    if text and not text.isspace():
-                        n_cjk = len(cjk_findall(text))
-                        if flags & 1:
-                            st.link_cjk += n_cjk
-                        else:
-                            st.cjk += n_cjk
-                        st.chars += len(text.strip())
-                        if flags & 2:
-                            st.nums += len(num_findall(text))
-                            st.kw += len(kw_findall(text))
-                child = child.next
+                d = acc - enter
+                if (not (d >> _TABLES_X) & _MASK and (d >> _CELLS_X) & _MASK >= 4 and (d >> _KW_X) & _MASK >= 2
+                        and (d >> _ROWS_X) & _MASK >= 3 and ((d >> _LINK_X) & _MASK) * 2 < d & _MASK):
+                    acc += _TABLE
+            info[i] = (len(order), tag, enter, acc)
+            if (acc - enter) & _MASK >= _CANDIDATE_CJK:
+                texty.append(i)
             continue
-        for sub in kids:
-            st.add(sub)
-        if tag == "tr":
-            st.rows += 1
-        elif tag in ("td", "th"):
-            if st.nums and st.chars <= 40 and st.nodes <= 24 and _VALUE_CELL.match(normalize_space(node.text())):
-                st.num_cells += 1
-        elif (tag == "table" and st.stat_tables == 0 and st.num_cells >= 4 and st.kw >= 2 and st.rows >= 3
-              and st.link_cjk * 2 < st.cjk):
-            st.stat_tables = 1
-    return out
+        tag = node.tag  # type: ignore[union-attr]
+        if tag == "-text":
+            text = node.text_content  # type: ignore[union-attr]
+            if text and not text.isspace():
+                order_append(node)
+                info_append(text)
+                inc = len(text.strip()) << _CHARS_X
+                if not text.isascii():
+                    n_cjk = len(text) - len(cjk_sub("", text))
+                    inc += n_cjk << _LINK_X if flags & 1 else n_cjk
+                    if flags & 2:
+                        inc += len(kw_findall(text)) << _KW_X
+                if flags & 2 and digit_search(text):
+                    inc += _NUM1
+                acc += inc
+            continue
+        if tag is None or tag[0] == "-":  # not an element (element names start with a letter)
+            if end_comments and tag == "-comment" and _is_end_comment(node):
+                end_marks.append(len(order))
+                order_append(node)
+                info_append(_END_COMMENT)
+            continue
+        i = len(order)
+        index[node.mem_id] = i
+        order_append(node)
+        info_append(None)
+        enter = acc
+        acc += _NODE
+        if tag in skip_tags:
+            info[i] = (i + 1, tag, enter, acc)
+            continue
+        child = node.last_child
+        if child is None:
+            if tag == "tr":
+                acc += _ROW
+            info[i] = (i + 1, tag, enter, acc)
+            continue
+        prev = child.prev
+        if prev is None and child.tag == "-text":  # one text node: the commonest leaf
+            text = child.text_content
+            if text and not text.isspace():
+                order_append(child)
+                info_append(text)
+                n_chars = len(text.strip())
+                inc = n_chars << _CHARS_X
+                in_table = flags & 2 or tag == "table"
+                if not text.isascii():
+                    n_cjk = len(text) - len(cjk_sub("", text))
+                    inc += n_cjk << _LINK_X if flags & 1 or tag == "a" else n_cjk
+                    if in_table:
+                        inc += len(kw_findall(text)) << _KW_X
+                if in_table and digit_search(text):
+                    inc += _NUM1
+                    if (tag == "td" or tag == "th") and n_chars <= 40 and _is_value_cell(text):
+                        inc += _CELL
+                acc += inc
+                if inc & _MASK >= _CANDIDATE_CJK:
+                    texty.append(i)
+            if tag == "tr":
+                acc += _ROW
+            info[i] = (len(order), tag, enter, acc)
+            continue
+        push((node, i, tag, enter, flags))
+        if tag == "a":
+            flags |= 1
+        elif tag == "table":
+            flags |= 2
+        push(child)
+        while prev is not None:
+            push(prev)
+            prev = prev.prev
+    return ps
 
 
 # --------------------------------------------------------------------------- container
@@ -250,17 +415,23 @@ def _measure(root: LexborNode) -> dict[int, _St]:
 _LAYOUT_ROOTS = frozenset(("html", "body"))
 
 
-def find_container(tree: LexborHTMLParser) -> tuple[LexborNode, str | None]:
+def find_container(tree: LexborHTMLParser, stats: PageStats | None = None) -> tuple[LexborNode, str | None]:
     """The node holding the report (prose and statistics tables) and the CMS family that found
-    it (None when the text-density fallback did)."""
+    it (None when the text-density fallback did).
+
+    ``stats``, when given (empty), receives the page's measurements, so that ``strip_chrome``
+    need not walk the container again."""
     root = tree.body or tree.root
     if root is None:
         raise ValueError("empty document")
-    stats = _measure(root)
+    stats = _measure(root, stats)
     best: tuple[tuple[int, int], LexborNode, str] | None = None
     candidates: list[tuple[int, int, LexborNode, str, _St]] = []
     order = 0
+    possible = _possible_families(stats)
     for fi, fam in enumerate(FAMILIES):
+        if fi not in possible:
+            continue  # only nodes with too little text could match: none of them can win
         for node in tree.css(fam.query):
             st = stats.get(node.mem_id)
             if st is None:
@@ -270,7 +441,7 @@ def find_container(tree: LexborHTMLParser) -> tuple[LexborNode, str | None]:
     if candidates:
         top = max(c[4].cjk for c in candidates)
         for fi, idx, node, name, st in candidates:
-            if st.cjk < 30 or st.cjk < 0.6 * top or st.link_cjk > st.cjk:
+            if st.cjk < _CANDIDATE_CJK or st.cjk < 0.6 * top or st.link_cjk > st.cjk:
                 continue
             key = (fi, idx)
             if best is None or key < best[0]:
@@ -282,7 +453,81 @@ def find_container(tree: LexborHTMLParser) -> tuple[LexborNode, str | None]:
     return _with_tables(root, node, stats), family
 
 
-def _densest(root: LexborNode, stats: dict[int, _St]) -> LexborNode:
+_CANDIDATE_CJK = 30  # a family candidate with less non-link CJK text never wins
+# A selector of families.py is ``tag#id.class[attr]…``; each is filed under one part that every
+# node it matches has (id, else a class, else an attribute, else the tag), lower-cased since
+# class and id match in any case in quirks mode. A page's nodes with enough text then say which
+# families can have a winning candidate, and only those are queried (a family query costs as
+# much as the whole measuring walk of a small page; a page matches one or two families).
+_SELECTOR = re.compile(r"([A-Za-z][\w-]*)?((?:[#.][\w-]+|\[[\w-]+(?:\^?=[^\]]+)?\])*)")
+_SELECTOR_PART = re.compile(r"([#.])([\w-]+)|\[([\w-]+)(?:(\^?=)([^\]]+))?\]")
+
+
+def _family_keys() -> tuple[dict[tuple[str, str], set[int]], list[tuple[str, str, int]], set[int]]:
+    """(part → families, [(attribute, value prefix, family)], families to query always)."""
+    by_key: dict[tuple[str, str], set[int]] = {}
+    prefixes: list[tuple[str, str, int]] = []
+    always: set[int] = set()
+    for fi, fam in enumerate(FAMILIES):
+        for sel in fam.selectors:
+            m = _SELECTOR.fullmatch(sel.strip())
+            if m is None:
+                always.add(fi)  # not a simple selector: no shortcut
+                continue
+            tag, rest = m.group(1), m.group(2)
+            ids, classes, attrs, prefix = [], [], [], []
+            for kind, name, attr, op, value in _SELECTOR_PART.findall(rest):
+                if kind == "#":
+                    ids.append(name.lower())
+                elif kind == ".":
+                    classes.append(name.lower())
+                elif op == "^=":
+                    prefix.append((attr.lower(), value.strip("\"'").lower()))
+                else:
+                    attrs.append(attr.lower())
+            if ids:
+                by_key.setdefault(("#", ids[0]), set()).add(fi)
+            elif classes:
+                by_key.setdefault((".", classes[0]), set()).add(fi)
+            elif prefix:
+                prefixes.append((*prefix[0], fi))
+            elif attrs:
+                by_key.setdefault(("[", attrs[0]), set()).add(fi)
+            elif tag:
+                by_key.setdefault(("", tag.lower()), set()).add(fi)
+            else:
+                always.add(fi)
+    return by_key, prefixes, always
+
+
+_FAMILY_KEYS, _FAMILY_PREFIXES, _FAMILY_ALWAYS = _family_keys()
+
+
+def _possible_families(stats: PageStats) -> set[int]:
+    """Indices of the families whose query may return a node with ``_CANDIDATE_CJK`` or more."""
+    out = set(_FAMILY_ALWAYS)
+    by_key = _FAMILY_KEYS
+    for i in stats.texty:
+        rec = stats.info[i]
+        assert isinstance(rec, tuple)
+        out.update(by_key.get(("", rec[1].lower()), ()))
+        for name, value in stats.order[i].attributes.items():
+            name = name.lower()
+            out.update(by_key.get(("[", name), ()))
+            if not value:
+                continue
+            if name == "id":
+                out.update(by_key.get(("#", value.lower()), ()))
+            elif name == "class":
+                for cls in value.split():
+                    out.update(by_key.get((".", cls.lower()), ()))
+            for attr, prefix, fi in _FAMILY_PREFIXES:
+                if attr == name and value.lower().startswith(prefix):
+                    out.add(fi)
+    return out
+
+
+def _densest(root: LexborNode, stats: PageStats) -> LexborNode:
     """Innermost block holding most of the non-link CJK text."""
     node = root
     while True:
@@ -299,7 +544,7 @@ def _densest(root: LexborNode, stats: dict[int, _St]) -> LexborNode:
         node = best
 
 
-def _with_tables(root: LexborNode, node: LexborNode, stats: dict[int, _St]) -> LexborNode:
+def _with_tables(root: LexborNode, node: LexborNode, stats: PageStats) -> LexborNode:
     """Widen ``node`` to the nearest ancestor that also holds the page's statistics tables."""
     if stats[root.mem_id].stat_tables == stats[node.mem_id].stat_tables:
         return node
@@ -325,15 +570,15 @@ def _with_tables(root: LexborNode, node: LexborNode, stats: dict[int, _St]) -> L
     return result
 
 
-def _chrome_named(el: LexborNode) -> bool:
-    if el.tag in ("header", "nav", "footer", "aside"):
+def _chrome_named(el: LexborNode, tag: str | None = None) -> bool:
+    if (tag or el.tag) in ("header", "nav", "footer", "aside"):
         return True
     attrs = el.attributes
     ident, cls = attrs.get("id"), attrs.get("class")
     return bool((ident and _CHROME_NAME.match(ident)) or (cls and any(_CHROME_NAME.match(c) for c in cls.split())))
 
 
-def _stat_tables(root: LexborNode, stats: dict[int, _St]) -> Iterator[LexborNode]:
+def _stat_tables(root: LexborNode, stats: PageStats) -> Iterator[LexborNode]:
     """Innermost statistics tables, found by descending only into subtrees that hold one."""
     stack = [root]
     while stack:
@@ -365,42 +610,80 @@ _CHROME_NAME = re.compile(
 _GUARD_CJK = 300
 
 
-def strip_chrome(node: LexborNode) -> int:
+def strip_chrome(node: LexborNode, stats: PageStats | None = None) -> int:
     """Remove chrome inside the container ``node`` (mutated); returns the number of nodes removed.
 
     Report prose and statistics tables are never removed: a block goes by class/id or tag only
     when it holds no statistics table and little non-link text, and by text only when every
     line of it is chrome.
+
+    ``stats`` are ``find_container``'s measurements of the unchanged page (measured here when
+    missing). The loop follows their preorder instead of the tree: a removed node's subtree is
+    skipped by index, text nodes come with their text, so nodes are not walked twice.
     """
-    stats = _measure(node)
-    removed = 0
-    removed += _cut_after_end_markers(node, stats)
-    stack: list[LexborNode] = [c for c in _children(node)]
-    stack.reverse()
-    while stack:
-        cur = stack.pop()
-        if cur.is_comment_node or (cur.tag or "").startswith("-comment"):
-            continue
-        if cur.is_text_node:
-            text = cur.text_content or ""
-            if text.strip() and is_chrome_line(text) and _lone_line(cur):
+    if stats is None or not stats.has(node.mem_id):
+        stats = _measure(node)
+    order, info = stats.order, stats.info
+    lo = stats.index[node.mem_id]
+    top = info[lo]
+    assert isinstance(top, tuple)
+    hi = top[0]
+    removed, cut = _cut_after_end_markers(node, stats, lo, hi)
+    # Below this index an ancestor's text had no chrome word, so no part of it has: an element's
+    # text is a slice of its ancestors' text and cannot have changed before the element is visited
+    # (everything removed so far lies before it in preorder, outside its subtree).
+    skip_hint_below = 0
+    i = lo + 1
+    while i < hi:
+        rec = info[i]
+        if rec.__class__ is not tuple:  # a text node (its text) or an end-marker comment
+            if rec.__class__ is str and is_chrome_line(rec) and _lone_line(cur := order[i]):  # type: ignore[arg-type]
                 cur.decompose()
                 removed += 1
+            i += 1
             continue
-        if not cur.is_element_node:
+        end, tag, enter, leave = rec
+        if i in cut:  # removed by _cut_after_end_markers
+            i = end
             continue
-        st = stats.get(cur.mem_id)
-        if st is None:
-            continue
-        if _is_chrome_block(cur, st):
+        d = leave - enter
+        tables = (d >> _TABLES_X) & _MASK
+        cjk = d & _MASK
+        cur = order[i]
+        if tag in _DROP_TAGS:
+            chrome = tag != "nav" or (tables == 0 and cjk < _GUARD_CJK)
+        elif tables == 0 and cjk < _GUARD_CJK:  # guarded: no statistics table, little prose
+            chrome = _chrome_tag_or_name(cur, tag, cjk)
+            if not chrome and i >= skip_hint_below and 0 < (d >> _CHARS_X) & _MASK <= 400 and (d >> _NODES_X) & _MASK <= 300:
+                if _CHROME_HINT.search(cur.text(deep=True)):
+                    chrome = _chrome_text(cur, (d >> _LINK_X) & _MASK > cjk)
+                else:
+                    skip_hint_below = end
+        else:
+            chrome = False
+        if chrome:
             cur.decompose()
             removed += 1
+            i = end
             continue
-        if st.stat_tables and cur.tag == "table" and st.stat_tables == 1 and st.rows >= 4:
-            continue  # a statistics table: nothing inside it is chrome
-        kids = list(_children(cur))
-        kids.reverse()
-        stack.extend(kids)
+        if tables == 1 and tag == "table" and (d >> _ROWS_X) & _MASK >= 4:
+            i = end  # a statistics table: nothing inside it is chrome
+            continue
+        if tag in SKIP_TAGS:  # not measured inside: only its own text nodes are judged
+            removed += _strip_child_lines(cur)
+        i += 1
+    return removed
+
+
+def _strip_child_lines(el: LexborNode) -> int:
+    """Remove the chrome text nodes directly under ``el``."""
+    removed = 0
+    for child in list(_children(el)):
+        if child.is_text_node:
+            text = child.text_content or ""
+            if text.strip() and is_chrome_line(text) and _lone_line(child):
+                child.decompose()
+                removed += 1
     return removed
 
 
@@ -413,51 +696,39 @@ def _lone_line(text_node: LexborNode) -> bool:
     return True
 
 
-def _is_chrome_block(el: LexborNode, st: _St) -> bool:
-    tag = el.tag
-    if tag in _DROP_TAGS:
-        return tag != "nav" or (st.stat_tables == 0 and st.cjk < _GUARD_CJK)
-    guarded = st.stat_tables == 0 and st.cjk < _GUARD_CJK
-    if not guarded:
-        return False
+def _chrome_tag_or_name(el: LexborNode, tag: str, cjk: int) -> bool:
+    """A guarded block that is chrome by its tag, its form inputs or its class/id."""
     if tag in ("footer", "header"):
         return True
-    if tag == "form" and el.css_first("input, select, button") is not None and st.cjk < 40:
+    if tag == "form" and cjk < 40 and el.css_first("input, select, button") is not None:
         return True
-    if _chrome_named(el):
+    return _chrome_named(el, tag)
+
+
+def _chrome_text(el: LexborNode, mostly_links: bool) -> bool:
+    """A guarded block whose text (which has a chrome word) is chrome: every line, or a
+    related-links box."""
+    lines = list(iter_segments(el))
+    if lines and all(is_chrome_line(line) for line in lines):
         return True
-    if st.nodes <= 300 and st.chars <= 400 and st.chars and _CHROME_HINT.search(el.text(deep=True)):
-        lines = list(iter_segments(el))
-        if lines and all(is_chrome_line(line) for line in lines):
-            return True
-        if lines and _RELATED.match(lines[0]) and st.link_cjk > st.cjk:
-            return True
-    return False
+    return bool(lines and mostly_links and _RELATED.match(lines[0]))
 
 
 _RELATED = re.compile(_tc(r"^(?:相关链接|相关文章|相关文件|相关阅读|相关报道|相关新闻|推荐阅读|友情链接)"))
 
 
-def _cut_after_end_markers(node: LexborNode, stats: dict[int, _St]) -> int:
+def _cut_after_end_markers(node: LexborNode, stats: PageStats, lo: int, hi: int) -> tuple[int, set[int]]:
     """Drop what follows a family's body-end marker (``<!--/enpcontent-->``, ``#pagination``,
-    ``<meta name=ContentEnd>``…) inside the container, except tables and prose."""
+    ``<meta name=ContentEnd>``…) inside the container, except tables and prose. Returns the
+    count and the preorder indices (in ``stats``) of the removed nodes."""
     markers: list[LexborNode] = []
     if END_SELECTORS:
         markers.extend(node.css(END_SELECTORS))
-    raw = (node.html or "") if END_COMMENTS else ""
-    if any(m in raw for m in END_COMMENTS):
-        stack = [node]
-        seen = 0
-        while stack and seen < 100_000:
-            cur = stack.pop()
-            seen += 1
-            for child in _children(cur):
-                if child.is_comment_node:
-                    text = child.comment_content or ""
-                    if any(m in text for m in END_COMMENTS):
-                        markers.append(child)
-                elif child.is_element_node and child.tag not in SKIP_TAGS:
-                    stack.append(child)
+    if END_COMMENTS:
+        if stats[node.mem_id].nodes <= 100_000:  # the walk saw every comment the scan below would
+            markers.extend(stats.order[j] for j in stats.end_comments if lo < j < hi)
+        else:
+            markers.extend(_end_comments(node))
     doomed: dict[int, LexborNode] = {}
     for marker in markers:
         if marker.is_element_node and _guard_ok(marker, stats):
@@ -470,16 +741,38 @@ def _cut_after_end_markers(node: LexborNode, stats: dict[int, _St]) -> int:
                     doomed[sib.mem_id] = sib
                 sib = sib.next
             cur = cur.parent
-    return _decompose_outermost(doomed, node)
+    keep = _outermost(doomed, node)
+    cut = {stats.index[el.mem_id] for el in keep}
+    for el in keep:
+        el.decompose()
+    return len(keep), cut
 
 
-def _guard_ok(el: LexborNode, stats: dict[int, _St]) -> bool:
+def _end_comments(node: LexborNode) -> Iterator[LexborNode]:
+    """Body-end marker comments under ``node`` (outside SKIP_TAGS; the first 100,000 elements)."""
+    raw = node.html or ""
+    if not any(m in raw for m in END_COMMENTS):
+        return
+    stack = [node]
+    seen = 0
+    while stack and seen < 100_000:
+        cur = stack.pop()
+        seen += 1
+        for child in _children(cur):
+            if child.is_comment_node:
+                if _is_end_comment(child):
+                    yield child
+            elif child.is_element_node and child.tag not in SKIP_TAGS:
+                stack.append(child)
+
+
+def _guard_ok(el: LexborNode, stats: PageStats) -> bool:
     st = stats.get(el.mem_id)
     return st is not None and st.stat_tables == 0 and st.cjk < 200 and el.css_first("table") is None
 
 
-def _decompose_outermost(doomed: dict[int, LexborNode], stop: LexborNode) -> int:
-    """Decompose the doomed nodes that have no doomed ancestor (a freed node must not be touched)."""
+def _outermost(doomed: dict[int, LexborNode], stop: LexborNode) -> list[LexborNode]:
+    """The doomed nodes that have no doomed ancestor (a freed node must not be touched)."""
     keep = []
     for mid, el in doomed.items():
         cur = el.parent
@@ -491,6 +784,4 @@ def _decompose_outermost(doomed: dict[int, LexborNode], stop: LexborNode) -> int
             cur = cur.parent
         if not nested:
             keep.append(el)
-    for el in keep:
-        el.decompose()
-    return len(keep)
+    return keep

@@ -18,7 +18,7 @@ from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from .catalogue import era1_catalogue
 from .checks import run_checks
-from .clean import find_container, is_chrome_line, strip_chrome
+from .clean import PageStats, find_container, is_chrome_line, strip_chrome
 from .dates import find_year
 from .decode import decode_html
 from .errors import NotAReport, ParseError
@@ -199,11 +199,12 @@ def _read_html(text: str) -> _Page:
         raise NotAReport("empty page: no HTML body")
     # find_container only reads the tree, so it runs first: one walk then yields the page's
     # segments and the container's, which stay the body lines when strip_chrome removes nothing.
-    container, page.family = find_container(tree)
+    stats = PageStats()  # find_container's measurements, reused by strip_chrome
+    container, page.family = find_container(tree, stats)
     segments, lines = split_segments(root, container)
     page.metadata, mw = read_metadata(segments, head=head)
     page.warnings.extend(mw)
-    if strip_chrome(container) or lines is None:
+    if strip_chrome(container, stats) or lines is None:
         lines = list(iter_segments(container))
     page.body_lines = [s for s in lines if not is_chrome_line(s)]
     page.tables = _read_dom_tables(container, page.body_lines)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import random
+import re
 from pathlib import Path
 
 import pytest
@@ -416,3 +418,116 @@ def test_counter_table_in_footer_does_not_widen() -> None:
     tree = LexborHTMLParser(html)
     node, family = find_container(tree)
     assert family == "hanweb" and node.attributes.get("id") == "zoom"
+
+
+# --------------------------------------------------------------------------- speed shortcuts
+# The shortcuts in parsers.clean must give the verdicts of the plain forms they replace.
+
+
+def _plain_chrome_line(line: str) -> bool:
+    """is_chrome_line as one loop over the patterns (the form before the speed work)."""
+    from parsers import clean
+
+    hint = re.compile(clean._tc("|".join(re.escape(w) for w in clean._HINT_WORDS)), re.IGNORECASE)
+    if len(line) > 600 or not hint.search(line):
+        return False
+    line = normalize_space(line)
+    if not line or len(line) > 300:
+        return False
+    short = len(line) <= 120 and not re.search("[。！？]", line)
+    for i, pat in enumerate(clean._CHROME_PATTERNS):
+        unanchored = not pat.startswith("^")
+        if unanchored and not short:
+            continue
+        if re.search(clean._tc(pat), line, re.IGNORECASE):
+            if unanchored and i == clean._SPONSOR_IDX and not clean._sponsor_shape(line):
+                continue
+            return True
+    return False
+
+
+def test_chrome_hint_matches_like_the_case_insensitive_pattern() -> None:
+    from parsers import clean
+
+    plain = re.compile(clean._tc("|".join(re.escape(w) for w in clean._HINT_WORDS)), re.IGNORECASE)
+    rnd = random.Random(5)
+    alphabet = (
+        list("EnglishICPCopyrightcCO()©>»＞›İıſKk 的一是在不了有和人这中大为上个国")
+        + [c for w in clean._HINT_WORDS for c in w] + list(clean._T.values())
+    )
+    samples = [w for w in clean._HINT_WORDS] + [w.upper() for w in clean._HINT_WORDS] + ["ENGLİSH", "engliſh", "ıcp"]
+    samples += ["".join(rnd.choice(alphabet) for _ in range(rnd.randrange(1, 10))) for _ in range(20_000)]
+    for s in samples:
+        assert bool(clean._CHROME_HINT.search(s)) == bool(plain.search(s)), s
+
+
+def test_chrome_line_alternations_match_the_pattern_loop() -> None:
+    lines = CHROME + NOT_CHROME + [normalize_space(x) for x in (FOOTER, NAV)]
+    if SEED is not None:
+        lines += SEED.read_text(encoding="utf-8").splitlines()
+    rnd = random.Random(7)
+    for line in list(lines):
+        for _ in range(10):
+            chars = list(line)
+            for _ in range(rnd.randrange(1, 4)):
+                if chars and rnd.random() < 0.5:
+                    del chars[rnd.randrange(len(chars))]
+                else:
+                    chars.insert(rnd.randrange(len(chars) + 1), rnd.choice(" 。，:：>|主办单位版权所有"))
+            lines.append("".join(chars))
+    for line in lines:
+        assert is_chrome_line(line) == _plain_chrome_line(line), line
+
+
+def _selector_element(selector: str, swap_case: bool) -> str:
+    """An element that ``selector`` (``tag#id.class[attr=value]``) matches, holding prose."""
+    m = re.fullmatch(r"([\w-]+)?(.*)", selector)
+    assert m is not None
+    tag, attrs, classes = m.group(1) or "div", [], []
+    for kind, name, attr, op, value in re.findall(r"([#.])([\w-]+)|\[([\w-]+)(?:(\^?=)([^\]]+))?\]", m.group(2)):
+        if kind == "#":
+            attrs.append(f'id="{name.swapcase() if swap_case else name}"')
+        elif kind == ".":
+            classes.append(name.swapcase() if swap_case else name)
+        else:
+            attrs.append(f'{attr}="{value + "_1" if op == "^=" else value or "x"}"')
+    if classes:
+        attrs.append(f'class="x {" ".join(classes)}"')
+    return f"<{tag} {' '.join(attrs)}><p>{PROSE}</p></{tag}>"
+
+
+@pytest.mark.parametrize("doctype", ["<!DOCTYPE html>", ""])
+def test_family_shortcut_never_skips_a_family_with_a_candidate(doctype: str) -> None:
+    """find_container queries only the families that a node with enough text may match; every
+    family whose query returns such a node must be among them (any case, quirks mode or not)."""
+    from parsers import clean
+
+    for fam in FAMILIES:
+        for selector in fam.selectors:
+            for swap in (False, True):
+                body = _selector_element(selector, swap)
+                if selector.startswith("td"):
+                    body = f"<table><tr>{body}</tr></table>"
+                tree = LexborHTMLParser(f"{doctype}<html><head></head><body><div>{body}</div></body></html>")
+                stats = clean.PageStats()
+                clean._measure(tree.body, stats)
+                possible = clean._possible_families(stats)
+                for fi, other in enumerate(FAMILIES):
+                    found = [n for n in tree.css(other.query) if (st := stats.get(n.mem_id)) and st.cjk >= 30]
+                    assert not found or fi in possible, (selector, swap, other.name)
+                    assert found or other is not fam or swap, selector  # the page does test the selector
+
+
+@pytest.mark.parametrize("html", [TRS, HANWEB, VSB])
+def test_strip_chrome_reusing_the_measurements_is_the_same(html: str) -> None:
+    from parsers.clean import PageStats
+
+    results = []
+    for reuse in (False, True):
+        tree = LexborHTMLParser(html)
+        remove_spam(tree, html)
+        stats = PageStats()
+        node, family = find_container(tree, stats)
+        n = strip_chrome(node, stats if reuse else None)
+        results.append((family, n, node.html))
+    assert results[0] == results[1]
