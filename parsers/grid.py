@@ -9,13 +9,18 @@ can use it and value readers can skip it (no double counting). Spans are capped 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from functools import lru_cache
+from typing import NamedTuple
 
 from selectolax.lexbor import LexborNode
 
-from .text import node_text
+from .text import compact, node_text, normalize_label, normalize_space
+from .values import MEMO
 
-__all__ = ["GridCell", "MAX_CELLS", "MAX_COLSPAN", "MAX_COLS", "build_grid", "is_leaf_table", "table_rows"]
+__all__ = [
+    "GridCell", "MAX_CELLS", "MAX_COLSPAN", "MAX_COLS", "build_grid", "cell_key", "cell_label", "cell_space",
+    "is_leaf_table", "table_rows",
+]
 
 MAX_COLSPAN = 64
 MAX_COLS = 256
@@ -23,11 +28,18 @@ MAX_ROWSPAN = 512
 #: grid positions of one table (a statistics table has < 2,000; 100,000 rows × 3 columns fit)
 MAX_CELLS = 500_000
 
+#: ``compact`` / ``normalize_label`` / ``normalize_space`` of a cell text (or a label), memoised:
+#: the classifiers and readers normalise the same cell texts again and again, and labels and
+#: small numbers repeat across pages. Use the plain ``text`` functions for page-long strings.
+cell_key = lru_cache(maxsize=MEMO)(compact)
+cell_label = lru_cache(maxsize=MEMO)(normalize_label)
+cell_space = lru_cache(maxsize=MEMO)(normalize_space)
 
-@dataclass(frozen=True, slots=True)
-class GridCell:
+
+class GridCell(NamedTuple):
     """One grid position. ``text`` keeps the cell's line breaks (``\\n``); use
-    ``text.compact`` to compare labels."""
+    ``text.compact`` to compare labels. Immutable; a named tuple rather than a frozen
+    dataclass because a page builds thousands and a frozen dataclass costs ~4× as much."""
 
     row: int
     col: int
@@ -78,6 +90,7 @@ def build_grid(table: LexborNode) -> list[list[GridCell]]:
     At most :data:`MAX_CELLS` positions: the grid then ends at the last row read."""
     rows = table_rows(table)
     taken: dict[tuple[int, int], GridCell] = {}
+    new = tuple.__new__  # GridCell(...) without the keyword-argument wrapper: one call per position
     width = 0
     n_rows = len(rows)
     for r, tr in enumerate(rows):
@@ -87,29 +100,33 @@ def build_grid(table: LexborNode) -> list[list[GridCell]]:
         c = 0
         cell = tr.child
         while cell is not None:
-            if cell.tag not in ("td", "th"):
+            tag = cell.tag
+            if tag != "td" and tag != "th":
                 cell = cell.next
                 continue
             while (r, c) in taken:
                 c += 1
             if c >= MAX_COLS:
                 break
-            attrs = cell.attributes
-            rs = min(_span(attrs.get("rowspan"), MAX_ROWSPAN), len(rows) - r)
-            cs = min(_span(attrs.get("colspan"), MAX_COLSPAN), MAX_COLS - c)
+            attrs = cell.attributes  # most cells have no span: skip parsing what is absent
+            rs = min(_span(attrs["rowspan"], MAX_ROWSPAN), n_rows - r) if "rowspan" in attrs else 1
+            cs = min(_span(attrs["colspan"], MAX_COLSPAN), MAX_COLS - c) if "colspan" in attrs else 1
             text = node_text(cell)
-            for dr in range(rs):
-                for dc in range(cs):
-                    taken[(r + dr, c + dc)] = GridCell(
-                        r + dr, c + dc, text, (r, c), rs, cs, cell.tag == "th"
-                    )
+            origin = (r, c)
+            is_th = tag == "th"
+            if rs == 1 and cs == 1:
+                taken[origin] = new(GridCell, (r, c, text, origin, 1, 1, is_th))
+            else:
+                for dr in range(rs):
+                    for dc in range(cs):
+                        taken[(r + dr, c + dc)] = new(GridCell, (r + dr, c + dc, text, origin, rs, cs, is_th))
             c += cs
-            width = max(width, c)
+            if c > width:
+                width = c
             cell = cell.next
     n_rows = min(n_rows, MAX_CELLS // max(width, 1))  # the padded grid stays within the cap too
-    grid: list[list[GridCell]] = []
-    for r in range(n_rows):
-        grid.append(
-            [taken.get((r, c)) or GridCell(r, c, "", (r, c)) for c in range(width)]
-        )
-    return grid
+    get = taken.get
+    return [
+        [get((r, c)) or new(GridCell, (r, c, "", (r, c), 1, 1, False)) for c in range(width)]
+        for r in range(n_rows)
+    ]

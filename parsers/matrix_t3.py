@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from .grid import GridCell
+from .grid import GridCell, cell_key
 from .matrix_common import (
     ColSpec,
     RowSpec,
@@ -93,7 +93,7 @@ class T3Reader:
         body = 0
         while body < len(grid) and not self._is_data_row(grid[body]):
             body += 1
-        head = [r for r in range(body) if any(compact(c.text) for c in grid[r])]
+        head = [r for r in range(body) if any(cell_key(c.text) for c in grid[r])]
         if not head:
             return body
         slots, first = header_slots(grid, head, _leaf_of)
@@ -152,7 +152,7 @@ class T3Reader:
         cat = catalogue()
         first = self.first
         end = label_run(row, first if first >= 0 else len(row))
-        if end < 0 and not any(compact(c.text) for c in row if not c.spanned):
+        if end < 0 and not any(cell_key(c.text) for c in row if not c.spanned):
             return  # empty spacer row
         parts = label_parts(row, end)
         start = end + 1

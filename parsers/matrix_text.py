@@ -13,6 +13,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from .grid import cell_label
 from .matrix_common import (
     ColSpec,
     RowSpec,
@@ -21,10 +22,11 @@ from .matrix_common import (
     make_fact,
     match_label,
 )
+from .matrix_t2 import block_rows
 from .matrix_t3 import CANONICAL_COLUMNS as T3_COLUMNS
 from .matrix_t4 import CANONICAL_COLUMNS as T4_COLUMNS
 from .model import Fact
-from .text import normalize_label, normalize_space
+from .text import normalize_space
 from .values import is_value_text
 
 __all__ = ["read_matrix_text"]
@@ -44,7 +46,7 @@ def _split(line: str) -> tuple[str, list[str]]:
     while tokens and tokens[-1] and is_value_text(tokens[-1]):
         values.append(tokens.pop())
     values.reverse()
-    return normalize_label("".join(tokens)), values
+    return cell_label("".join(tokens)), values
 
 
 @dataclass
@@ -162,7 +164,7 @@ class _TextReader:
                 t.prefix = f"t2.art20_{n}" if n else None
                 t.heads, t.in_header = [], False
             else:
-                rest = normalize_label(label).split("信息内容", 1)[1]
+                rest = cell_label(label).split("信息内容", 1)[1]
                 t.heads, t.in_header = ([rest] if rest else []), True
             return
         if _is_t4_start(key) and (t is None or t.kind != "t4"):
@@ -284,9 +286,7 @@ class _TextReader:
 
     # -- 表二 -------------------------------------------------------------------------------------
     def _t2_label(self, t: _Table, label: str, key: str) -> None:
-        cat = catalogue()
-        rows = [r for r in cat.rows["T2"] if t.prefix and r.row_id.startswith(t.prefix + ".")] or list(cat.rows["T2"])
-        spec = match_label(label, rows, fuzzy=0.75)
+        spec = match_label(label, block_rows(t.prefix), fuzzy=0.75)
         if spec is None and _continues(t, label):
             return
         if spec is None and t.in_header:
@@ -313,7 +313,7 @@ class _TextReader:
             best = None
             for c in cols:
                 for name in (c.label, *c.keys):
-                    n = normalize_label(name)
+                    n = cell_label(name)
                     if rest.startswith(n) and (best is None or len(n) > len(best[0])):
                         best = (n, c)
             if best is None:

@@ -13,9 +13,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from .catalogue import Entry, Era1Catalogue, level_of
-from .grid import GridCell
+from .grid import GridCell, cell_key, cell_label, cell_space
 from .model import Fact, Value
-from .text import compact, normalize_label, normalize_space
+from .text import compact, normalize_space
 from .values import NA_MARKS, UNITS, is_value_text, parse_value
 
 __all__ = ["Layout", "RawRow", "find_layout", "grid_rows", "is_era1_grid", "rows_to_facts", "text_rows"]
@@ -58,7 +58,7 @@ class Layout:
 
 
 def _cell_key(cell: GridCell) -> str:
-    return compact(cell.text)
+    return cell_key(cell.text)
 
 
 def find_layout(grid: list[list[GridCell]]) -> tuple[Layout, int] | None:
@@ -89,7 +89,7 @@ def _header_path(grid: list[list[GridCell]], r: int, col: int) -> str:
     """Header text of a value column; two-level headers (区政府 over 统计数) joined by " / "."""
     parts: list[str] = []
     for rr in range(0, r + 1):
-        t = normalize_label(grid[rr][col].text)
+        t = cell_label(grid[rr][col].text)
         if t and (not parts or parts[-1] != t) and not _TITLE.search(t):
             parts.append(t)
     return " / ".join(parts)
@@ -134,7 +134,7 @@ def _label_cells(row: list[GridCell], cols: list[int]) -> list[GridCell]:
         if i >= len(row):
             break
         c = row[i]
-        if c.origin in seen or c.origin[0] != c.row or not compact(c.text):
+        if c.origin in seen or c.origin[0] != c.row or not cell_key(c.text):
             continue
         seen.add(c.origin)
         out.append(c)
@@ -196,9 +196,9 @@ def grid_rows(grid: list[list[GridCell]], layout: Layout | None) -> tuple[list[R
             c = row[i]
             covered = (c.spanned and c.origin[1] != i) or c.origin in origins or c.origin[0] != c.row
             values.append((layout.headers.get(i) if multi else None, "" if covered else c.text))
-        if not compact(label) and all(not compact(v) for _, v in values):
+        if not cell_key(label) and all(not cell_key(v) for _, v in values):
             continue
-        rows.append(RawRow(label, normalize_space(unit), tuple(values), normalize_space(code)))
+        rows.append(RawRow(label, cell_space(unit), tuple(values), cell_space(code)))
     return rows, layout
 
 
@@ -307,16 +307,16 @@ def _text_row(label: str, tokens: list[str], cols: list[str]) -> RawRow:
                 elif c in _CODE_HEADERS:
                     code = t
                 else:
-                    values.append((normalize_label(c) if len(value_cols) > 1 else None, t))
+                    values.append((cell_label(c) if len(value_cols) > 1 else None, t))
             return RawRow(label, unit, tuple(values), code)
         if len(value_cols) > 1:
             return RawRow(label, "", (), "")  # cells lost: cannot tell which column is which
-        if tokens and re.fullmatch(r"\d{2,3}", compact(tokens[0])):
+        if tokens and re.fullmatch(r"\d{2,3}", cell_key(tokens[0])):
             tokens = tokens[1:]  # the row code
     unit = ""
     vals: list[str] = []
     for t in tokens:
-        k = compact(t)
+        k = cell_key(t)
         if not vals and not unit and (k in _UNIT_SET or k in NA_MARKS):
             unit = k  # section rows print "-" in the unit cell, then "-" in the value cell
         else:
@@ -329,14 +329,14 @@ def _text_row(label: str, tokens: list[str], cols: list[str]) -> RawRow:
 
 def _is_header_row(row: RawRow, entry: Entry | None, level: int | None) -> bool:
     states = {parse_value(t).state for _, t in row.values}
-    unit_na = compact(row.unit) in NA_MARKS
+    unit_na = cell_key(row.unit) in NA_MARKS
     if not row.values:
         return True
     if states <= {"na"} and (unit_na or (entry is not None and entry.is_header)):
         return True
     if states <= {"blank", "na"} and entry is not None and entry.is_header:
         return True
-    return states <= {"blank"} and entry is None and level == 1 and not compact(row.unit)
+    return states <= {"blank"} and entry is None and level == 1 and not cell_key(row.unit)
 
 
 def rows_to_facts(
@@ -348,7 +348,7 @@ def rows_to_facts(
     stack: list[_Level] = []
     row_no = 0
     for row in rows:
-        label = normalize_label(row.label)
+        label = cell_label(row.label)
         if not label:
             continue
         lvl = level_of(label)
@@ -358,7 +358,7 @@ def rows_to_facts(
         row_no += 1
         if _is_header_row(row, entry, lvl):
             continue
-        if entry is None and lvl is None and all(not compact(t) for _, t in row.values):
+        if entry is None and lvl is None and all(not cell_key(t) for _, t in row.values):
             stack.pop()  # a note or signature line under the table, not a row
             row_no -= 1
             continue
@@ -408,9 +408,9 @@ def _fact(
     row_no: int,
 ) -> Fact:
     value: Value = parse_value(text)
-    printed_unit = row.unit if compact(row.unit) not in NA_MARKS else ""
-    unit = normalize_space(printed_unit) or value.unit or (entry.unit if entry else None)
-    if compact(printed_unit) in ("是/否", "是否") or value.state == "yesno":
+    printed_unit = row.unit if cell_key(row.unit) not in NA_MARKS else ""
+    unit = cell_space(printed_unit) or value.unit or (entry.unit if entry else None)
+    if cell_key(printed_unit) in ("是/否", "是否") or value.state == "yesno":
         unit = "是/否"
     return Fact(
         table_no=table_no,
