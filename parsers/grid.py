@@ -14,7 +14,7 @@ from typing import NamedTuple
 
 from selectolax.lexbor import LexborNode
 
-from .text import compact, node_text, normalize_label, normalize_space
+from .text import SKIP_TAGS, compact, node_text, normalize_label, normalize_space
 from .values import MEMO
 
 __all__ = [
@@ -85,48 +85,83 @@ def _span(value: str | None, cap: int) -> int:
     return max(1, min(n, cap))
 
 
+def _cell_text(cell: LexborNode) -> str:
+    """``node_text`` of a ``<td>``/``<th>``. Most cells hold one text node, bare or down a chain
+    of single elements (Word's ``<p><span>12</span></p>``): then there is one segment, read
+    without the walk and normalised through the memo (numbers and labels repeat)."""
+    node = cell
+    while True:
+        child = node.child
+        if child is None:
+            return ""  # no text below
+        if child.next is not None:
+            return node_text(cell)
+        tag = child.tag
+        if tag == "-text":
+            return cell_space(child.text_content or "")
+        if tag is None or tag[0] == "-" or tag in SKIP_TAGS:
+            return node_text(cell)
+        node = child
+
+
 def build_grid(table: LexborNode) -> list[list[GridCell]]:
     """Expand spans into a list of rows of equal length (short rows padded with blanks).
     At most :data:`MAX_CELLS` positions: the grid then ends at the last row read."""
     rows = table_rows(table)
-    taken: dict[tuple[int, int], GridCell] = {}
-    new = tuple.__new__  # GridCell(...) without the keyword-argument wrapper: one call per position
-    width = 0
     n_rows = len(rows)
+    # the rows being filled, ``None`` where no cell sits yet (a later span may still cover it);
+    # a cell spanning over a position already taken overwrites it, as the HTML table model does
+    lines: list[list[GridCell | None]] = [[] for _ in range(n_rows)]
+    new = tuple.__new__  # GridCell(...) without the keyword-argument wrapper: one call per position
+    filled = 0  # positions taken so far
+    width = 0
     for r, tr in enumerate(rows):
-        if len(taken) >= MAX_CELLS:
+        if filled >= MAX_CELLS:
             n_rows = r
             break
+        line = lines[r]
         c = 0
-        cell = tr.child
-        while cell is not None:
+        for cell in tr.iter():  # element children (in C: the white space between cells is skipped)
             tag = cell.tag
             if tag != "td" and tag != "th":
-                cell = cell.next
                 continue
-            while (r, c) in taken:
+            n = len(line)
+            while c < n and line[c] is not None:
                 c += 1
             if c >= MAX_COLS:
                 break
             attrs = cell.attributes  # most cells have no span: skip parsing what is absent
             rs = min(_span(attrs["rowspan"], MAX_ROWSPAN), n_rows - r) if "rowspan" in attrs else 1
             cs = min(_span(attrs["colspan"], MAX_COLSPAN), MAX_COLS - c) if "colspan" in attrs else 1
-            text = node_text(cell)
+            text = _cell_text(cell)
             origin = (r, c)
             is_th = tag == "th"
             if rs == 1 and cs == 1:
-                taken[origin] = new(GridCell, (r, c, text, origin, 1, 1, is_th))
+                if c < n:
+                    line[c] = new(GridCell, (r, c, text, origin, 1, 1, is_th))
+                else:
+                    line.append(new(GridCell, (r, c, text, origin, 1, 1, is_th)))
+                filled += 1
             else:
+                end = c + cs
                 for dr in range(rs):
-                    for dc in range(cs):
-                        taken[(r + dr, c + dc)] = new(GridCell, (r + dr, c + dc, text, origin, rs, cs, is_th))
+                    target = lines[r + dr]
+                    if len(target) < end:
+                        target.extend([None] * (end - len(target)))
+                    for dc in range(c, end):
+                        if target[dc] is None:
+                            filled += 1
+                        target[dc] = new(GridCell, (r + dr, dc, text, origin, rs, cs, is_th))
             c += cs
             if c > width:
                 width = c
-            cell = cell.next
     n_rows = min(n_rows, MAX_CELLS // max(width, 1))  # the padded grid stays within the cap too
-    get = taken.get
-    return [
-        [get((r, c)) or new(GridCell, (r, c, "", (r, c), 1, 1, False)) for c in range(width)]
-        for r in range(n_rows)
-    ]
+    grid: list[list[GridCell]] = []
+    for r in range(n_rows):
+        line = lines[r]
+        if len(line) < width:
+            line.extend([None] * (width - len(line)))
+        if None in line:
+            line = [cell or new(GridCell, (r, c, "", (r, c), 1, 1, False)) for c, cell in enumerate(line)]
+        grid.append(line)  # type: ignore[arg-type]
+    return grid

@@ -158,7 +158,8 @@ class T3Reader:
         start = end + 1
         if start >= len(row):
             return  # a note or caption across the whole row
-        if parts and any(w in compact("".join(parts)) for w in _HEADER_WORDS) and not any(
+        joined = compact("".join(parts))
+        if parts and any(w in joined for w in _HEADER_WORDS) and not any(
             is_value_cell(c.text) for c in row[start:] if not c.spanned
         ):
             return  # a header row repeated after a page break
