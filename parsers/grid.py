@@ -14,7 +14,7 @@ from typing import NamedTuple
 
 from selectolax.lexbor import LexborNode
 
-from .text import SKIP_TAGS, compact, node_text, normalize_label, normalize_space
+from .text import BLOCK_TAGS, SKIP_TAGS, compact, node_text, normalize_label, normalize_space
 from .values import MEMO
 
 __all__ = [
@@ -86,22 +86,53 @@ def _span(value: str | None, cap: int) -> int:
 
 
 def _cell_text(cell: LexborNode) -> str:
-    """``node_text`` of a ``<td>``/``<th>``. Most cells hold one text node, bare or down a chain
-    of single elements (Word's ``<p><span>12</span></p>``): then there is one segment, read
-    without the walk and normalised through the memo (numbers and labels repeat)."""
+    """``node_text`` of a ``<td>``/``<th>``. Most cells are one line of text: one text node,
+    bare or down a chain of single elements (Word's ``<p><span>12</span></p>``), or inline runs
+    (``12<o:p></o:p>``, ``<span>1</span><span>2</span>``). Those are read without the segment
+    walk and normalised through the memo (numbers and labels repeat); any other cell (a block
+    or a skipped element inside, several paragraphs) goes through ``node_text``."""
     node = cell
     while True:
         child = node.child
         if child is None:
             return ""  # no text below
         if child.next is not None:
-            return node_text(cell)
+            break
         tag = child.tag
         if tag == "-text":
             return cell_space(child.text_content or "")
         if tag is None or tag[0] == "-" or tag in SKIP_TAGS:
             return node_text(cell)
         node = child
+    text = _inline_text(node)
+    return node_text(cell) if text is None else cell_space(text)
+
+
+def _inline_text(node: LexborNode) -> str | None:
+    """The text below ``node`` joined, when every element below it is inline (one segment);
+    None when a block or a skipped element is met."""
+    parts: list[str] = []
+    resume: list[LexborNode | None] = []  # where to go on after each element descended into
+    child = node.child
+    while True:
+        while child is not None:
+            tag = child.tag
+            if tag == "-text":
+                text = child.text_content
+                if text:
+                    parts.append(text)
+            elif tag is None or tag in BLOCK_TAGS or tag in SKIP_TAGS:
+                return None
+            elif tag[0] != "-":  # an element (comments hold no text)
+                sub = child.child
+                if sub is not None:
+                    resume.append(child.next)
+                    child = sub
+                    continue
+            child = child.next
+        if not resume:
+            return "".join(parts)
+        child = resume.pop()
 
 
 def build_grid(table: LexborNode) -> list[list[GridCell]]:

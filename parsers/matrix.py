@@ -15,8 +15,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from .grid import GridCell, cell_key
-from .matrix_common import catalogue, label_key
+from .grid import GridCell, cell_key, cell_label
+from .matrix_common import catalogue, key_of_label, label_key
 from .matrix_t2 import read_t2
 from .matrix_t3 import read_t3
 from .matrix_t4 import read_t4
@@ -48,8 +48,11 @@ def classify_grid(grid: list[list[GridCell]]) -> str | None:
     Decided by how many of each table's characteristic labels appear; the 2014–2018 table
     (统计指标 | 单位 | 统计数) has none of them except 行政复议/行政诉讼, which alone count for
     表四 only in a small grid without 统计指标."""
-    texts = [cell_key(c.text) for row in grid for c in row if not c.spanned]
-    joined = label_key.__wrapped__("".join(t for t in texts if t))  # a whole table: not memoised
+    own = [c.text for row in grid for c in row if c.origin == (c.row, c.col)]  # not spanned
+    texts = [cell_key(t) for t in own]
+    # label_key of the joined texts; normalize_label maps character by character, so the
+    # cells' memoised labels are joined instead of normalising the whole table's text again
+    joined = key_of_label("".join(map(cell_label, own)))
     if not joined:
         return None
     scores = {kind: sum(1 for m in marks if m in joined) for kind, marks in _MARKERS.items()}

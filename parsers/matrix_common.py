@@ -36,6 +36,7 @@ __all__ = [
     "core_key",
     "has_values",
     "is_value_cell",
+    "key_of_label",
     "label_key",
     "make_fact",
     "match_label",
@@ -65,7 +66,14 @@ def label_key(text: str) -> str:
     """Matching key: normalised, numbering stripped, Taiwan vocabulary mapped, punctuation gone
     (quotes, 、 and commas vary between pages: 其他法律、行政法规 / 其他法律行政法规).
     Memoised: labels repeat across pages and each is keyed several times per table."""
-    key = normalize_label(text)
+    return key_of_label(normalize_label(text))
+
+
+def key_of_label(label: str) -> str:
+    """``label_key`` of a text already through ``normalize_label`` (which maps character by
+    character, so the labels of a table's cells can be joined instead of re-normalising the
+    joined text)."""
+    key = label
     for old, new in _VOCAB:
         key = key.replace(old, new)
     key = _NUMBERING.sub("", key, count=1)
@@ -310,18 +318,25 @@ def place_values(
     blank. Cells overlapping no slot are dropped (a warning when not empty). When two cells land
     in one slot, the first non-empty one is kept."""
     got: list[list[str]] = [[] for _ in slots]
+    under: dict[int, list[int]] = {}  # grid column → the slots over it, in slot order
+    for i, s in enumerate(slots):
+        for col in range(s.start, s.end + 1):
+            under.setdefault(col, []).append(i)
     for cell in row[first:]:
         if cell.spanned:
             continue  # colspan continuation, or rowspan from above: values are never repeated
-        lo, hi = cell.col, cell.col + cell.colspan - 1
+        lo = cell.col
+        if cell.colspan == 1:
+            overlapping = under.get(lo, ())
+        else:
+            overlapping = sorted({i for col in range(lo, lo + cell.colspan) for i in under.get(col, ())})
         hit = None
-        for i, s in enumerate(slots):
-            if s.start <= hi and lo <= s.end:
-                if not got[i]:
-                    hit = i
-                    break
-                if hit is None:
-                    hit = i
+        for i in overlapping:
+            if not got[i]:
+                hit = i
+                break
+            if hit is None:
+                hit = i
         text = cell_space(cell.text)
         if hit is None:
             if text:

@@ -171,15 +171,15 @@ def grid_rows(grid: list[list[GridCell]], layout: Layout | None) -> tuple[list[R
     header_texts = layout.header_texts
     multi = len(layout.value_cols) > 1
     for row in grid[start:]:
-        keys = [_cell_key(c) for c in row]
-        nonempty = [k for k in keys if k]
+        nonempty = [k for k in (cell_key(c.text) for c in row) if k]
         if not nonempty:
             continue
-        if header_texts and set(nonempty) <= header_texts | {""}:
+        distinct = set(nonempty)
+        if header_texts and distinct <= header_texts:
             continue  # header repeated at a page break
-        if set(nonempty) <= _CONVENTION_ROW:
+        if distinct <= _CONVENTION_ROW:
             continue  # 甲 | 乙 | 丙 | 1 | 2 convention row
-        if len(set(nonempty)) == 1 and _TITLE.search(nonempty[0]):
+        if len(distinct) == 1 and _TITLE.search(nonempty[0]):
             continue
         labels = _label_cells(row, layout.label_cols)
         for head in labels[:-1]:

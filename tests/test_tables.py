@@ -172,7 +172,9 @@ def test_cell_text_equals_the_segment_walk() -> None:
         "<p><span>12</span></p>", "<p><script>x</script></p>", "<!-- c -->", "<p> </p>",
         "<b>a</b><br><i>b</i>", "<select><option>x</option></select>", "\u3000 7\u00a0 ", "",
         "<p><span>1<o:p></o:p></span></p>", "<div><p>a</p></div>", "<style>p{}</style>", "<img>",
-        "<p>a</p><p>b</p>", "<span>\u200b</span>",
+        "<p>a</p><p>b</p>", "<span>\u200b</span>", "<p><span>a</span> <span>b</span></p>", "x<br>y",
+        "<span>a<script>z</script></span>", "<span>a</span><!--c--><b>b<i> c</i>d</b>", "<p>1<o:p></o:p></p>",
+        "<span>a<span>b<div>c</div></span></span>", "<span><span>1</span></span><span>2</span> ",
     ]
     html = "<table><tr>" + "".join(f"<td>{c}</td>" for c in cells) + "</tr></table>"
     table = LexborHTMLParser(html).css_first("table")
