@@ -337,9 +337,10 @@ def _compare(expected: float, op: str, actual: float, money: bool) -> bool:
 
 
 def _side_sum(reads: Sequence[_Read]) -> float | None:
-    if any(r.number is None for r in reads):
+    numbers = [r.number for r in reads]
+    if any(n is None for n in numbers):
         return None
-    return math.fsum(r.number for r in reads)  # type: ignore[misc]
+    return math.fsum(numbers)  # type: ignore[arg-type]
 
 
 def _evaluate(ident: _Identity, lookup: Mapping[str, Sequence[Fact]], column: str | None,

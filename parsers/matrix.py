@@ -49,7 +49,7 @@ def classify_grid(grid: list[list[GridCell]]) -> str | None:
     (统计指标 | 单位 | 统计数) has none of them except 行政复议/行政诉讼, which alone count for
     表四 only in a small grid without 统计指标."""
     own = [c.text for row in grid for c in row if c.origin == (c.row, c.col)]  # not spanned
-    texts = [cell_key(t) for t in own]
+    texts = list(map(cell_key, own))
     # label_key of the joined texts; normalize_label maps character by character, so the
     # cells' memoised labels are joined instead of normalising the whole table's text again
     joined = key_of_label("".join(map(cell_label, own)))

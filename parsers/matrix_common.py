@@ -317,32 +317,38 @@ def place_values(
     that has no cell yet (Shanghai's colspan=2 in the middle of a row); a slot without a cell is
     blank. Cells overlapping no slot are dropped (a warning when not empty). When two cells land
     in one slot, the first non-empty one is kept."""
-    got: list[list[str]] = [[] for _ in slots]
-    under: dict[int, list[int]] = {}  # grid column → the slots over it, in slot order
-    for i, s in enumerate(slots):
-        for col in range(s.start, s.end + 1):
-            under.setdefault(col, []).append(i)
+    n = len(slots)
+    starts = [s.start for s in slots]
+    ends = [s.end for s in slots]
+    firsts: list[str | None] = [None] * n  # text of the first cell placed in each slot
+    more: list[tuple[int, str]] = []  # cells placed in a slot that already had one
     for cell in row[first:]:
         if cell.spanned:
             continue  # colspan continuation, or rowspan from above: values are never repeated
         lo = cell.col
-        if cell.colspan == 1:
-            overlapping = under.get(lo, ())
-        else:
-            overlapping = sorted({i for col in range(lo, lo + cell.colspan) for i in under.get(col, ())})
+        hi = lo + cell.colspan - 1
         hit = None
-        for i in overlapping:
-            if not got[i]:
-                hit = i
-                break
-            if hit is None:
-                hit = i
+        for i in range(n):
+            if starts[i] <= hi and lo <= ends[i]:
+                if firsts[i] is None:
+                    hit = i
+                    break
+                if hit is None:
+                    hit = i
         text = cell_space(cell.text)
         if hit is None:
             if text:
                 warn.append(f"extra non-empty cell in {where}: {text!r} (ignored)")
             continue
-        got[hit].append(text)
+        if firsts[hit] is None:
+            firsts[hit] = text
+        else:
+            more.append((hit, text))
+    if not more:
+        return [t or "" for t in firsts]
+    got = [[t] if t is not None else [] for t in firsts]
+    for i, t in more:
+        got[i].append(t)
     out = []
     for i, texts in enumerate(got):
         filled = [t for t in texts if t]

@@ -40,8 +40,9 @@ _SECTION = re.compile(r"^[一二三四五六七八九十]+、")
 
 
 def _split(line: str) -> tuple[str, list[str]]:
-    """A text line → (label, trailing value tokens): ``1.属于国家秘密 0 0 1`` → label + 3."""
-    tokens = normalize_space(line).split(" ")
+    """A text line (white space normalised) → (label, trailing value tokens):
+    ``1.属于国家秘密 0 0 1`` → label + 3."""
+    tokens = line.split(" ")
     values: list[str] = []
     while tokens and tokens[-1] and is_value_text(tokens[-1]):
         values.append(tokens.pop())
@@ -76,12 +77,16 @@ class _Table:
     groups: list[int] = field(default_factory=list)
 
 
+_T4_START_RE = re.compile("|".join(map(re.escape, _T4_START)))  # any of them in the key: one scan
+_T3_START_RE = re.compile("|".join(map(re.escape, (*_T3_HEAD, "本年新收"))))
+
+
 def _is_t4_start(key: str) -> bool:
-    return any(m in key for m in _T4_START) or ("行政复议" in key and len(key) <= 20)
+    return _T4_START_RE.search(key) is not None or ("行政复议" in key and len(key) <= 20)
 
 
 def _is_t3_start(key: str) -> bool:
-    return any(m in key for m in _T3_HEAD) or "本年新收" in key
+    return _T3_START_RE.search(key) is not None
 
 
 def _continues(t: _Table, label: str) -> bool:
@@ -145,6 +150,7 @@ class _TextReader:
 
     # -- lines ----------------------------------------------------------------------------------
     def feed(self, line: str) -> None:
+        """One line, white space normalised."""
         label, values = _split(line)
         key = label_key(label) if label else ""
         if label:

@@ -11,6 +11,8 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from operator import attrgetter
+from typing import NamedTuple
 
 from .catalogue import Entry, Era1Catalogue, level_of
 from .grid import GridCell, cell_key, cell_label, cell_space
@@ -31,9 +33,9 @@ _UNIT_SET = frozenset(UNITS) | {"是/否", "是否", "个/人", "人/次", "万�
 _TITLE = re.compile(r"(统计表|情况表|统计报表|统计附表|附表)$")
 
 
-@dataclass(frozen=True, slots=True)
-class RawRow:
-    """One table row before interpretation."""
+class RawRow(NamedTuple):
+    """One table row before interpretation (immutable; a named tuple, ~4× cheaper to build
+    than a frozen dataclass, and a table has hundreds)."""
 
     label: str
     unit: str  # printed unit cell text ("" when none)
@@ -61,10 +63,18 @@ def _cell_key(cell: GridCell) -> str:
     return cell_key(cell.text)
 
 
+def _row_keys(row: list[GridCell]) -> list[str]:
+    """``compact`` text of each cell of a row (memoised; the loop runs in C)."""
+    return list(map(cell_key, map(_TEXT, row)))
+
+
+_TEXT = attrgetter("text")
+
+
 def find_layout(grid: list[list[GridCell]]) -> tuple[Layout, int] | None:
     """Find the header row (统计指标 | 单位 | 统计数 …) and return the layout + its row index."""
     for r, row in enumerate(grid[:6]):
-        keys = [_cell_key(c) for c in row]
+        keys = _row_keys(row)
         first = next((i for i, k in enumerate(keys) if k in _LABEL_HEADERS), None)
         if first is None:
             continue
@@ -170,8 +180,10 @@ def grid_rows(grid: list[list[GridCell]], layout: Layout | None) -> tuple[list[R
     rows: list[RawRow] = []
     header_texts = layout.header_texts
     multi = len(layout.value_cols) > 1
+    label_cols, unit_col, code_col = layout.label_cols, layout.unit_col, layout.code_col
+    value_cols, headers = layout.value_cols, layout.headers
     for row in grid[start:]:
-        nonempty = [k for k in (cell_key(c.text) for c in row) if k]
+        nonempty = list(filter(None, _row_keys(row)))
         if not nonempty:
             continue
         distinct = set(nonempty)
@@ -181,21 +193,21 @@ def grid_rows(grid: list[list[GridCell]], layout: Layout | None) -> tuple[list[R
             continue  # 甲 | 乙 | 丙 | 1 | 2 convention row
         if len(distinct) == 1 and _TITLE.search(nonempty[0]):
             continue
-        labels = _label_cells(row, layout.label_cols)
+        labels = _label_cells(row, label_cols)
         for head in labels[:-1]:
             rows.append(RawRow(head.text, "", ()))  # a section label spanning rows on the left
         label = labels[-1].text if labels else ""
         origins = {c.origin for c in labels}
-        unit = row[layout.unit_col].text if layout.unit_col is not None and layout.unit_col < len(row) else ""
-        code = row[layout.code_col].text if layout.code_col is not None and layout.code_col < len(row) else ""
+        unit = row[unit_col].text if unit_col is not None and unit_col < len(row) else ""
+        code = row[code_col].text if code_col is not None and code_col < len(row) else ""
         values: list[tuple[str | None, str]] = []
-        for i in layout.value_cols:
+        for i in value_cols:
             if i >= len(row):
-                values.append((layout.headers.get(i) if multi else None, ""))
+                values.append((headers.get(i) if multi else None, ""))
                 continue
             c = row[i]
             covered = (c.spanned and c.origin[1] != i) or c.origin in origins or c.origin[0] != c.row
-            values.append((layout.headers.get(i) if multi else None, "" if covered else c.text))
+            values.append((headers.get(i) if multi else None, "" if covered else c.text))
         if not cell_key(label) and all(not cell_key(v) for _, v in values):
             continue
         rows.append(RawRow(label, cell_space(unit), tuple(values), cell_space(code)))
@@ -212,10 +224,11 @@ _CONTINUATION = re.compile(r"^[（(](?![一二三四五六七八九十\d]{1,3}[�
 _MARKS = frozenset({"是", "否", "有", "无", "√", "✓", "×"})
 
 
+_HAN = re.compile(r"[\u4e00-\u9fff]")
+
+
 def _is_label_line(k: str) -> bool:
-    return (
-        bool(re.search(r"[\u4e00-\u9fff]", k)) and not is_value_text(k) and k not in _UNIT_SET and k not in _MARKS
-    )
+    return bool(_HAN.search(k)) and not is_value_text(k) and k not in _UNIT_SET and k not in _MARKS
 
 
 def _text_header(lines: Sequence[str], start: int) -> tuple[list[str], int]:
@@ -362,7 +375,7 @@ def rows_to_facts(
             stack.pop()  # a note or signature line under the table, not a row
             row_no -= 1
             continue
-        path = tuple(s.label for s in stack)
+        path = tuple([s.label for s in stack])
         if entry is None:
             warnings.append(f"unknown row in table {table_no}: {label}")
         for column, text in row.values:
@@ -412,14 +425,6 @@ def _fact(
     unit = cell_space(printed_unit) or value.unit or (entry.unit if entry else None)
     if cell_key(printed_unit) in ("是/否", "是否") or value.state == "yesno":
         unit = "是/否"
-    return Fact(
-        table_no=table_no,
-        table_title=title,
-        row_no=row_no,
-        row_path=path,
-        label=label,
-        column=column,
-        unit=unit or None,
-        value=value,
-        indicator_id=entry.indicator_id if entry else None,
-    )
+    # Fact(table_no, table_title, row_no, row_path, label, column, unit, value, indicator_id)
+    return Fact(table_no, title, row_no, path, label, column, unit or None, value,
+                entry.indicator_id if entry else None)
