@@ -31,6 +31,7 @@ import math
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import NamedTuple
 
 from .model import Check, Fact
@@ -312,7 +313,7 @@ def _read(facts: Sequence[Fact], blank_as_zero: bool) -> _Read:
         number, status, shown = None, "text", f" (text {value.raw!r})"
     money = bool(fact.unit and fact.unit.endswith("元")) or bool(value.unit and value.unit.endswith("元"))
     repeated = len(facts) > 1 and len({_key(f) for f in facts}) > 1
-    return _Read(number, status, fact, shown, money, repeated)
+    return tuple.__new__(_Read, (number, status, fact, shown, money, repeated))  # _Read(...), one call fewer
 
 
 def _fmt(x: float) -> str:
@@ -338,7 +339,7 @@ def _compare(expected: float, op: str, actual: float, money: bool) -> bool:
 
 def _side_sum(reads: Sequence[_Read]) -> float | None:
     numbers = [r.number for r in reads]
-    if any(n is None for n in numbers):
+    if None in numbers:
         return None
     return math.fsum(numbers)  # type: ignore[arg-type]
 
@@ -380,18 +381,24 @@ def _evaluate(ident: _Identity, lookup: Mapping[str, Sequence[Fact]], column: st
         detail = f"{lhs_text} {sym_ok if ok else sym_bad} {rhs_text}"
         if not ok and (len(lhs) > 1 or len(rhs) > 1):
             detail += f" ({_fmt(expected)} vs {_fmt(actual)})"
-    zeros = [label for label, r in zip(labels, reads) if r.status == "blank0"]
+    zeros = [label for label, r in zip(labels, reads) if r.status == "blank0"] if blank_as_zero else None
     if zeros:
         detail += f"; blank read as 0: {'、'.join(zeros)}"
     dups = [label for label, r in zip(labels, reads) if r.repeated]
     if dups:
         detail += f"; printed more than once with different values (first used): {'、'.join(dups)}"
-    scope_parts = [p for p in (ident.scope, column) if p]
-    name = f"{ident.base}[{'; '.join(scope_parts)}]" if scope_parts else ident.base
-    label_parts = [p for p in (ident.scope_label, column) if p]
-    if label_parts:
-        detail = f"{' / '.join(label_parts)}: {detail}"
-    return Check(check=name, expected=expected, actual=actual, ok=ok, detail=detail)
+    name, prefix = _naming(ident.base, ident.scope, ident.scope_label, column)
+    return Check(name, expected, actual, ok, prefix + detail)  # Check(check, expected, actual, ok, detail)
+
+
+@lru_cache(maxsize=1024)
+def _naming(base: str, scope: str | None, scope_label: str | None, column: str | None) -> tuple[str, str]:
+    """A check's name (``base[scope; column]``) and the prefix of its ``detail``
+    (``scope label / column: ``); the same few per identity, so memoised."""
+    scope_parts = [p for p in (scope, column) if p]
+    name = f"{base}[{'; '.join(scope_parts)}]" if scope_parts else base
+    label_parts = [p for p in (scope_label, column) if p]
+    return name, f"{' / '.join(label_parts)}: " if label_parts else ""
 
 
 def _key(fact: Fact) -> tuple[str, float | None]:

@@ -19,7 +19,7 @@ from .values import MEMO
 
 __all__ = [
     "GridCell", "MAX_CELLS", "MAX_COLSPAN", "MAX_COLS", "build_grid", "cell_key", "cell_label", "cell_space",
-    "is_leaf_table", "table_rows",
+    "grid_of_rows", "is_leaf_table", "table_rows",
 ]
 
 MAX_COLSPAN = 64
@@ -98,9 +98,12 @@ def _cell_text(cell: LexborNode) -> str:
             return ""  # no text below
         if child.next is not None:
             break
+        text = child.text_content  # None unless a text node (or an empty one)
+        if text is not None:
+            return cell_space(text)
         tag = child.tag
         if tag == "-text":
-            return cell_space(child.text_content or "")
+            return ""
         if tag is None or tag[0] == "-" or tag in SKIP_TAGS:
             return node_text(cell)
         node = child
@@ -116,11 +119,14 @@ def _inline_text(node: LexborNode) -> str | None:
     child = node.child
     while True:
         while child is not None:
+            text = child.text_content  # None unless a text node
+            if text is not None:
+                parts.append(text)
+                child = child.next
+                continue
             tag = child.tag
             if tag == "-text":
-                text = child.text_content
-                if text:
-                    parts.append(text)
+                pass  # an empty text node
             elif tag is None or tag in BLOCK_TAGS or tag in SKIP_TAGS:
                 return None
             elif tag[0] != "-":  # an element (comments hold no text)
@@ -138,7 +144,11 @@ def _inline_text(node: LexborNode) -> str | None:
 def build_grid(table: LexborNode) -> list[list[GridCell]]:
     """Expand spans into a list of rows of equal length (short rows padded with blanks).
     At most :data:`MAX_CELLS` positions: the grid then ends at the last row read."""
-    rows = table_rows(table)
+    return grid_of_rows(table_rows(table))
+
+
+def grid_of_rows(rows: list[LexborNode]) -> list[list[GridCell]]:
+    """``build_grid`` from the table's ``table_rows`` (for a caller that needs them too)."""
     n_rows = len(rows)
     # the rows being filled, ``None`` where no cell sits yet (a later span may still cover it);
     # a cell spanning over a position already taken overwrites it, as the HTML table model does

@@ -49,14 +49,13 @@ def classify_grid(grid: list[list[GridCell]]) -> str | None:
     (统计指标 | 单位 | 统计数) has none of them except 行政复议/行政诉讼, which alone count for
     表四 only in a small grid without 统计指标."""
     own = [c.text for row in grid for c in row if c.origin == (c.row, c.col)]  # not spanned
-    texts = list(map(cell_key, own))
     # label_key of the joined texts; normalize_label maps character by character, so the
     # cells' memoised labels are joined instead of normalising the whole table's text again
     joined = key_of_label("".join(map(cell_label, own)))
     if not joined:
         return None
     scores = {kind: sum(1 for m in marks if m in joined) for kind, marks in _MARKERS.items()}
-    if "信息内容" in joined and not any(label_key(t) == "信息内容" for t in texts):
+    if "信息内容" in joined and not any(label_key(t) == "信息内容" for t in map(cell_key, own)):
         scores["t2"] -= 1  # 公开信息内容 in a breadcrumb is not a 表二 header
     if "统计指标" in joined or "统计数" in joined:
         scores["t2"] = scores["t2"] if "信息内容" in joined else 0

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from functools import cache
+from functools import cache, lru_cache
 
 from .grid import GridCell, cell_key, cell_label
 from .matrix_common import (
@@ -30,6 +30,7 @@ from .matrix_common import (
     has_values as _has_values,
 )
 from .model import Fact
+from .values import MEMO
 
 __all__ = ["read_t2"]
 
@@ -37,6 +38,7 @@ _ITEM = re.compile(r"第二十条第?（?([一二三四五六七八九十]+)）?
 _CN = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
 
 
+@lru_cache(maxsize=MEMO)
 def _block_prefix(title: str) -> str | None:
     m = _ITEM.search(cell_label(title))
     if not m or m[1] not in _CN:

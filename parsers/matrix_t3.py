@@ -7,6 +7,7 @@ left on the previous page (a table split in two) takes its ancestors from the ro
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 from .grid import GridCell, cell_key
@@ -29,7 +30,6 @@ from .matrix_common import (
     has_values as _has_values,
 )
 from .model import Fact
-from .text import compact
 
 __all__ = ["CANONICAL_COLUMNS", "T3Reader", "read_t3"]
 
@@ -44,6 +44,7 @@ CANONICAL_COLUMNS = (
     ("申请人情况 / 总计", "t3.col.total"),
 )
 _HEADER_WORDS = ("申请人情况", "自然人", "法人或其他组织", "商业企业", "科研机构", "社会公益组织", "法律服务机构")
+_HEADER_WORD = re.compile("|".join(map(re.escape, _HEADER_WORDS)))  # any of them: one scan
 
 
 def _group_ids() -> frozenset[str]:
@@ -158,8 +159,7 @@ class T3Reader:
         start = end + 1
         if start >= len(row):
             return  # a note or caption across the whole row
-        joined = compact("".join(parts))
-        if parts and any(w in joined for w in _HEADER_WORDS) and not any(
+        if parts and _HEADER_WORD.search(cell_key("".join(parts))) and not any(
             is_value_cell(c.text) for c in row[start:] if not c.spanned
         ):
             return  # a header row repeated after a page break
@@ -204,21 +204,23 @@ class T3Reader:
             self._emit(*held[1:])
 
     def _emit(self, spec: RowSpec | None, path: tuple[str, ...], label: str, texts: list[str]) -> None:
-        cat = catalogue()
+        cells = catalogue().cells
         self.row_no += 1
+        table_no, title, row_no, facts = self.table_no, self.title, self.row_no, self.facts
         for slot, text in zip(self.slots, texts):
+            col = slot.col
             cell_id, unit = None, None
-            if spec is not None and slot.col is not None:
-                cell = cat.cells.get((spec.row_id, slot.col.col_id))
-                if cell is not None:
-                    cell_id, unit = cell[0], cell[1]
-            if unit is None and slot.col is not None:
-                unit = slot.col.unit
-            if cell_id is None and spec is not None and spec.has_cells and slot.col is not None:
-                self.warnings.append(f"no indicator for 表三 {label} × {slot.column}")
-            self.facts.append(make_fact(table_no=self.table_no, title=self.title, row_no=self.row_no,
-                                        row_path=path, label=label, column=slot.column, text=text,
-                                        unit=unit, indicator_id=cell_id))
+            if col is not None:
+                if spec is not None:
+                    cell = cells.get((spec.row_id, col.col_id))
+                    if cell is not None:
+                        cell_id, unit = cell[0], cell[1]
+                if unit is None:
+                    unit = col.unit
+                if cell_id is None and spec is not None and spec.has_cells:
+                    self.warnings.append(f"no indicator for 表三 {label} × {slot.column}")
+            facts.append(make_fact(table_no=table_no, title=title, row_no=row_no, row_path=path, label=label,
+                                   column=slot.column, text=text, unit=unit, indicator_id=cell_id))
 
     def _remember(self, spec: RowSpec, printed: str) -> None:
         if spec.level == 1:

@@ -183,7 +183,7 @@ def grid_rows(grid: list[list[GridCell]], layout: Layout | None) -> tuple[list[R
     label_cols, unit_col, code_col = layout.label_cols, layout.unit_col, layout.code_col
     value_cols, headers = layout.value_cols, layout.headers
     for row in grid[start:]:
-        nonempty = list(filter(None, _row_keys(row)))
+        nonempty = list(filter(None, map(cell_key, map(_TEXT, row))))
         if not nonempty:
             continue
         distinct = set(nonempty)
