@@ -37,9 +37,10 @@ _YES = frozenset(["是", "有", "√", "✓", "✔", "已", "具备", "是的", 
 _NO = frozenset(["否", "无网上办事功能", "没有", "未", "×", "✗", "✘", "不具备", "no", "N"])
 _NOTE_STRIP = " \t,，、;；:：。.()（）[]【】<>《》"
 _WIDE_DIGIT_OR_COMMA = re.compile("[０-９，]")
-#: Memo size of the per-cell readers below: cell texts (small numbers, ``-``, labels) repeat
-#: within and across pages, and each is read several times (header test, fact, checks).
-MEMO = 16384
+#: Memo size of the per-cell readers below (and of the label/cell-text memos elsewhere): cell
+#: texts (small numbers, ``-``, labels) repeat within and across pages, and each is read several
+#: times (header test, fact, checks). Bounded: ~1 MB per memo at typical cell lengths.
+MEMO = 4096
 
 
 def _note(rest: str) -> str | None:
