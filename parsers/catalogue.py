@@ -21,6 +21,7 @@ from functools import lru_cache
 from importlib import resources
 
 from .text import normalize_label
+from .values import MEMO
 
 __all__ = ["CATALOGUE_VERSION", "Entry", "Era1Catalogue", "era1_catalogue", "label_key", "level_of"]
 
@@ -43,8 +44,10 @@ _BRACKETED = re.compile(r"[（(][^（()）]*[）)]")
 _PUNCT = re.compile(r"[\s“”\"'‘’《》〈〉「」：:、，,。.；;（）()\-—/]")
 
 
+@lru_cache(maxsize=MEMO)
 def label_key(label: str) -> str:
-    """Matching key of a label: ``（一）主动公开政府信息数（不同渠道…计1条）`` → ``主动公开政府信息``."""
+    """Matching key of a label: ``（一）主动公开政府信息数（不同渠道…计1条）`` → ``主动公开政府信息``.
+    Memoised: labels repeat across pages, and every grid cell of a candidate table is tried."""
     s = normalize_label(label)
     for a, b in _VOCAB:
         s = s.replace(a, b)
@@ -67,6 +70,7 @@ _LEVEL_PAREN = re.compile(r"^[（(][一二三四五六七八九十]+[）)]|^[）
 _LEVEL_ARABIC = re.compile(r"^(?:\d{1,2}[.．、]|[（(]\d{1,2}[）)]|[①-⑳])")
 
 
+@lru_cache(maxsize=MEMO)
 def level_of(label: str) -> int | None:
     """Numbering level: 1 for ``一、``, 2 for ``（一）`` (or a lost ``）``), 3 for ``1.``;
     None for unnumbered labels (``其中：…`` and companions)."""

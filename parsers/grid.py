@@ -9,13 +9,18 @@ can use it and value readers can skip it (no double counting). Spans are capped 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from functools import lru_cache
+from typing import NamedTuple
 
 from selectolax.lexbor import LexborNode
 
-from .text import node_text
+from .text import BLOCK_TAGS, SKIP_TAGS, compact, node_text, normalize_label, normalize_space
+from .values import MEMO
 
-__all__ = ["GridCell", "MAX_CELLS", "MAX_COLSPAN", "MAX_COLS", "build_grid", "is_leaf_table", "table_rows"]
+__all__ = [
+    "GridCell", "MAX_CELLS", "MAX_COLSPAN", "MAX_COLS", "build_grid", "cell_key", "cell_label", "cell_space",
+    "grid_of_rows", "is_leaf_table", "table_rows",
+]
 
 MAX_COLSPAN = 64
 MAX_COLS = 256
@@ -23,11 +28,18 @@ MAX_ROWSPAN = 512
 #: grid positions of one table (a statistics table has < 2,000; 100,000 rows × 3 columns fit)
 MAX_CELLS = 500_000
 
+#: ``compact`` / ``normalize_label`` / ``normalize_space`` of a cell text (or a label), memoised:
+#: the classifiers and readers normalise the same cell texts again and again, and labels and
+#: small numbers repeat across pages. Use the plain ``text`` functions for page-long strings.
+cell_key = lru_cache(maxsize=MEMO)(compact)
+cell_label = lru_cache(maxsize=MEMO)(normalize_label)
+cell_space = lru_cache(maxsize=MEMO)(normalize_space)
 
-@dataclass(frozen=True, slots=True)
-class GridCell:
+
+class GridCell(NamedTuple):
     """One grid position. ``text`` keeps the cell's line breaks (``\\n``); use
-    ``text.compact`` to compare labels."""
+    ``text.compact`` to compare labels. Immutable; a named tuple rather than a frozen
+    dataclass because a page builds thousands and a frozen dataclass costs ~4× as much."""
 
     row: int
     col: int
@@ -73,43 +85,124 @@ def _span(value: str | None, cap: int) -> int:
     return max(1, min(n, cap))
 
 
+def _cell_text(cell: LexborNode) -> str:
+    """``node_text`` of a ``<td>``/``<th>``. Most cells are one line of text: one text node,
+    bare or down a chain of single elements (Word's ``<p><span>12</span></p>``), or inline runs
+    (``12<o:p></o:p>``, ``<span>1</span><span>2</span>``). Those are read without the segment
+    walk and normalised through the memo (numbers and labels repeat); any other cell (a block
+    or a skipped element inside, several paragraphs) goes through ``node_text``."""
+    node = cell
+    while True:
+        child = node.child
+        if child is None:
+            return ""  # no text below
+        if child.next is not None:
+            break
+        text = child.text_content  # None unless a text node (or an empty one)
+        if text is not None:
+            return cell_space(text)
+        tag = child.tag
+        if tag == "-text":
+            return ""
+        if tag is None or tag[0] == "-" or tag in SKIP_TAGS:
+            return node_text(cell)
+        node = child
+    text = _inline_text(node)
+    return node_text(cell) if text is None else cell_space(text)
+
+
+def _inline_text(node: LexborNode) -> str | None:
+    """The text below ``node`` joined, when every element below it is inline (one segment);
+    None when a block or a skipped element is met."""
+    parts: list[str] = []
+    resume: list[LexborNode | None] = []  # where to go on after each element descended into
+    child = node.child
+    while True:
+        while child is not None:
+            text = child.text_content  # None unless a text node
+            if text is not None:
+                parts.append(text)
+                child = child.next
+                continue
+            tag = child.tag
+            if tag == "-text":
+                pass  # an empty text node
+            elif tag is None or tag in BLOCK_TAGS or tag in SKIP_TAGS:
+                return None
+            elif tag[0] != "-":  # an element (comments hold no text)
+                sub = child.child
+                if sub is not None:
+                    resume.append(child.next)
+                    child = sub
+                    continue
+            child = child.next
+        if not resume:
+            return "".join(parts)
+        child = resume.pop()
+
+
 def build_grid(table: LexborNode) -> list[list[GridCell]]:
     """Expand spans into a list of rows of equal length (short rows padded with blanks).
     At most :data:`MAX_CELLS` positions: the grid then ends at the last row read."""
-    rows = table_rows(table)
-    taken: dict[tuple[int, int], GridCell] = {}
-    width = 0
+    return grid_of_rows(table_rows(table))
+
+
+def grid_of_rows(rows: list[LexborNode]) -> list[list[GridCell]]:
+    """``build_grid`` from the table's ``table_rows`` (for a caller that needs them too)."""
     n_rows = len(rows)
+    # the rows being filled, ``None`` where no cell sits yet (a later span may still cover it);
+    # a cell spanning over a position already taken overwrites it, as the HTML table model does
+    lines: list[list[GridCell | None]] = [[] for _ in range(n_rows)]
+    new = tuple.__new__  # GridCell(...) without the keyword-argument wrapper: one call per position
+    filled = 0  # positions taken so far
+    width = 0
     for r, tr in enumerate(rows):
-        if len(taken) >= MAX_CELLS:
+        if filled >= MAX_CELLS:
             n_rows = r
             break
+        line = lines[r]
         c = 0
-        cell = tr.child
-        while cell is not None:
-            if cell.tag not in ("td", "th"):
-                cell = cell.next
+        for cell in tr.iter():  # element children (in C: the white space between cells is skipped)
+            tag = cell.tag
+            if tag != "td" and tag != "th":
                 continue
-            while (r, c) in taken:
+            n = len(line)
+            while c < n and line[c] is not None:
                 c += 1
             if c >= MAX_COLS:
                 break
-            attrs = cell.attributes
-            rs = min(_span(attrs.get("rowspan"), MAX_ROWSPAN), len(rows) - r)
-            cs = min(_span(attrs.get("colspan"), MAX_COLSPAN), MAX_COLS - c)
-            text = node_text(cell)
-            for dr in range(rs):
-                for dc in range(cs):
-                    taken[(r + dr, c + dc)] = GridCell(
-                        r + dr, c + dc, text, (r, c), rs, cs, cell.tag == "th"
-                    )
+            attrs = cell.attributes  # most cells have no span: skip parsing what is absent
+            rs = min(_span(attrs["rowspan"], MAX_ROWSPAN), n_rows - r) if "rowspan" in attrs else 1
+            cs = min(_span(attrs["colspan"], MAX_COLSPAN), MAX_COLS - c) if "colspan" in attrs else 1
+            text = _cell_text(cell)
+            origin = (r, c)
+            is_th = tag == "th"
+            if rs == 1 and cs == 1:
+                if c < n:
+                    line[c] = new(GridCell, (r, c, text, origin, 1, 1, is_th))
+                else:
+                    line.append(new(GridCell, (r, c, text, origin, 1, 1, is_th)))
+                filled += 1
+            else:
+                end = c + cs
+                for dr in range(rs):
+                    target = lines[r + dr]
+                    if len(target) < end:
+                        target.extend([None] * (end - len(target)))
+                    for dc in range(c, end):
+                        if target[dc] is None:
+                            filled += 1
+                        target[dc] = new(GridCell, (r + dr, dc, text, origin, rs, cs, is_th))
             c += cs
-            width = max(width, c)
-            cell = cell.next
+            if c > width:
+                width = c
     n_rows = min(n_rows, MAX_CELLS // max(width, 1))  # the padded grid stays within the cap too
     grid: list[list[GridCell]] = []
     for r in range(n_rows):
-        grid.append(
-            [taken.get((r, c)) or GridCell(r, c, "", (r, c)) for c in range(width)]
-        )
+        line = lines[r]
+        if len(line) < width:
+            line.extend([None] * (width - len(line)))
+        if None in line:
+            line = [cell or new(GridCell, (r, c, "", (r, c), 1, 1, False)) for c, cell in enumerate(line)]
+        grid.append(line)  # type: ignore[arg-type]
     return grid

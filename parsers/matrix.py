@@ -15,14 +15,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from .grid import GridCell
-from .matrix_common import catalogue, label_key
+from .grid import GridCell, cell_key, cell_label
+from .matrix_common import catalogue, key_of_label, label_key
 from .matrix_t2 import read_t2
 from .matrix_t3 import read_t3
 from .matrix_t4 import read_t4
 from .matrix_text import read_matrix_text
 from .model import Fact
-from .text import compact
 
 __all__ = ["KINDS", "catalogue_version", "classify_grid", "detect_template", "read_matrix", "read_matrix_text"]
 
@@ -49,12 +48,14 @@ def classify_grid(grid: list[list[GridCell]]) -> str | None:
     Decided by how many of each table's characteristic labels appear; the 2014–2018 table
     (统计指标 | 单位 | 统计数) has none of them except 行政复议/行政诉讼, which alone count for
     表四 only in a small grid without 统计指标."""
-    texts = [compact(c.text) for row in grid for c in row if not c.spanned]
-    joined = label_key("".join(t for t in texts if t))
+    own = [c.text for row in grid for c in row if c.origin == (c.row, c.col)]  # not spanned
+    # label_key of the joined texts; normalize_label maps character by character, so the
+    # cells' memoised labels are joined instead of normalising the whole table's text again
+    joined = key_of_label("".join(map(cell_label, own)))
     if not joined:
         return None
     scores = {kind: sum(1 for m in marks if m in joined) for kind, marks in _MARKERS.items()}
-    if "信息内容" in joined and not any(label_key(t) == "信息内容" for t in texts):
+    if "信息内容" in joined and not any(label_key(t) == "信息内容" for t in map(cell_key, own)):
         scores["t2"] -= 1  # 公开信息内容 in a breadcrumb is not a 表二 header
     if "统计指标" in joined or "统计数" in joined:
         scores["t2"] = scores["t2"] if "信息内容" in joined else 0

@@ -18,14 +18,14 @@ import io
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 
 from .catalogue import level_of
-from .grid import GridCell
+from .grid import GridCell, cell_key, cell_label, cell_space
 from .model import Fact
-from .text import compact, normalize_label, normalize_space
-from .values import UNITS, is_value_text, parse_value
+from .text import normalize_label
+from .values import MEMO, UNITS, is_value_text, parse_value
 
 __all__ = [
     "Catalogue",
@@ -36,6 +36,7 @@ __all__ = [
     "core_key",
     "has_values",
     "is_value_cell",
+    "key_of_label",
     "label_key",
     "make_fact",
     "match_label",
@@ -60,16 +61,26 @@ def numbering_level(label: str) -> int | None:
     return level_of(label)
 
 
+@lru_cache(maxsize=MEMO)
 def label_key(text: str) -> str:
     """Matching key: normalised, numbering stripped, Taiwan vocabulary mapped, punctuation gone
-    (quotes, 、 and commas vary between pages: 其他法律、行政法规 / 其他法律行政法规)."""
-    key = normalize_label(text)
+    (quotes, 、 and commas vary between pages: 其他法律、行政法规 / 其他法律行政法规).
+    Memoised: labels repeat across pages and each is keyed several times per table."""
+    return key_of_label(normalize_label(text))
+
+
+def key_of_label(label: str) -> str:
+    """``label_key`` of a text already through ``normalize_label`` (which maps character by
+    character, so the labels of a table's cells can be joined instead of re-normalising the
+    joined text)."""
+    key = label
     for old, new in _VOCAB:
         key = key.replace(old, new)
     key = _NUMBERING.sub("", key, count=1)
     return _PUNCT.sub("", key)
 
 
+@lru_cache(maxsize=MEMO)
 def core_key(text: str) -> str:
     """``label_key`` without parenthesised notes (Hubei: 规章（设区的市…提供相关数据）)."""
     key = label_key(text)
@@ -196,11 +207,32 @@ def catalogue() -> Catalogue:
 
 
 # --- matching ----------------------------------------------------------------------------------
+#: ``match_label`` results for candidate *tuples* (immutable), keyed by the tuple's id; the
+#: entry holds the tuple itself, so its id cannot be reused while the entry lives. Bounded.
+_MATCHED: dict[tuple[str, int, float], tuple[Sequence, object]] = {}
+
+
 def match_label(text: str, candidates: Sequence, *, fuzzy: float = 0.72):
     """Best candidate (RowSpec/ColSpec) for a printed label, or None.
 
     Order: whole key; key without notes; prefix either way (labels with notes appended, truncated
-    labels; ambiguous prefixes give None); bigram similarity ≥ ``fuzzy`` for typos."""
+    labels; ambiguous prefixes give None); bigram similarity ≥ ``fuzzy`` for typos.
+    Memoised when ``candidates`` is a tuple (the catalogue's views): the same labels are matched
+    against the same rows on every page, and a miss scans every candidate (prefix, fuzzy)."""
+    if type(candidates) is not tuple:
+        return _match_label(text, candidates, fuzzy)
+    memo = (text, id(candidates), fuzzy)
+    hit = _MATCHED.get(memo)
+    if hit is not None and hit[0] is candidates:
+        return hit[1]
+    found = _match_label(text, candidates, fuzzy)
+    if len(_MATCHED) >= MEMO:
+        _MATCHED.clear()
+    _MATCHED[memo] = (candidates, found)
+    return found
+
+
+def _match_label(text: str, candidates: Sequence, fuzzy: float):
     key, core = label_key(text), core_key(text)
     if not key:
         return None
@@ -228,9 +260,10 @@ def match_label(text: str, candidates: Sequence, *, fuzzy: float = 0.72):
 
 
 # --- values ----------------------------------------------------------------------------------
+@lru_cache(maxsize=MEMO)
 def is_value_cell(text: str) -> bool:
     """A cell that reads as a value (number, NA mark), not a label."""
-    t = normalize_space(text)
+    t = cell_space(text)
     return bool(t) and is_value_text(t)
 
 
@@ -244,7 +277,7 @@ def has_values(grid: list[list[GridCell]]) -> bool:
 
 def header_unit(label: str) -> str | None:
     """A unit printed in a column header: 本年收费金额（单位：万元） → 万元."""
-    m = _UNIT_IN_HEADER.search(normalize_label(label))
+    m = _UNIT_IN_HEADER.search(cell_label(label))
     return m[1] if m else None
 
 
@@ -284,25 +317,38 @@ def place_values(
     that has no cell yet (Shanghai's colspan=2 in the middle of a row); a slot without a cell is
     blank. Cells overlapping no slot are dropped (a warning when not empty). When two cells land
     in one slot, the first non-empty one is kept."""
-    got: list[list[str]] = [[] for _ in slots]
+    n = len(slots)
+    starts = [s.start for s in slots]
+    ends = [s.end for s in slots]
+    firsts: list[str | None] = [None] * n  # text of the first cell placed in each slot
+    more: list[tuple[int, str]] = []  # cells placed in a slot that already had one
     for cell in row[first:]:
         if cell.spanned:
             continue  # colspan continuation, or rowspan from above: values are never repeated
-        lo, hi = cell.col, cell.col + cell.colspan - 1
+        lo = cell.col
+        hi = lo + cell.colspan - 1
         hit = None
-        for i, s in enumerate(slots):
-            if s.start <= hi and lo <= s.end:
-                if not got[i]:
+        for i in range(n):
+            if starts[i] <= hi and lo <= ends[i]:
+                if firsts[i] is None:
                     hit = i
                     break
                 if hit is None:
                     hit = i
-        text = normalize_space(cell.text)
+        text = cell_space(cell.text)
         if hit is None:
             if text:
                 warn.append(f"extra non-empty cell in {where}: {text!r} (ignored)")
             continue
-        got[hit].append(text)
+        if firsts[hit] is None:
+            firsts[hit] = text
+        else:
+            more.append((hit, text))
+    if not more:
+        return [t or "" for t in firsts]
+    got = [[t] if t is not None else [] for t in firsts]
+    for i, t in more:
+        got[i].append(t)
     out = []
     for i, texts in enumerate(got):
         filled = [t for t in texts if t]
@@ -315,7 +361,7 @@ def place_values(
 def positional_values(row: list[GridCell], n: int, first: int, warn: list[str], where: str) -> list[str]:
     """Texts of the value cells that start at or after ``first``, in order, padded to ``n``
     (rows whose label geometry disagrees with the header)."""
-    texts = [normalize_space(c.text) for c in row[first:] if not c.spanned]
+    texts = [cell_space(c.text) for c in row[first:] if not c.spanned]
     if len(texts) > n:
         extra = [t for t in texts[n:] if t]
         if extra:
@@ -334,7 +380,7 @@ def cell_texts(row: list[GridCell]) -> list[tuple[GridCell, str]]:
         if c.origin in seen:
             continue
         seen.add(c.origin)
-        out.append((c, compact(c.text)))
+        out.append((c, cell_key(c.text)))
     return out
 
 
@@ -370,7 +416,7 @@ def column_parts(grid: list[list[GridCell]], header_rows: Sequence[int], c: int,
         seen.add(cell.origin)
         if cell.origin[1] < min_col or cell.colspan >= len(grid[h]) > 1:
             continue
-        t = normalize_label(cell.text)
+        t = cell_label(cell.text)
         if not t or "勾稽" in t or "本列数据" in t or is_value_cell(t):
             continue
         parts.append(t)
@@ -402,7 +448,7 @@ def header_slots(grid: list[list[GridCell]], header_rows: Sequence[int], leaf_of
             last_origin = None
             continue
         leaf_origin = next(
-            (grid[h][c].origin for h in reversed(header_rows) if compact(grid[h][c].text)), None
+            (grid[h][c].origin for h in reversed(header_rows) if cell_key(grid[h][c].text)), None
         )
         if leaf_origin is not None and leaf_origin == last_origin and slots:
             slots[-1] = Slot(slots[-1].start, c, slots[-1].column, slots[-1].col)
@@ -417,7 +463,7 @@ def label_run(row: list[GridCell], first: int) -> int:
     ``first`` are fillers; the run stops at the first value-like cell."""
     last = -1
     for c, cell in enumerate(row):
-        t = compact(cell.text)
+        t = cell_key(cell.text)
         if not t:
             if c < first:
                 continue
@@ -436,7 +482,7 @@ def label_parts(row: list[GridCell], end: int) -> list[str]:
         if cell.origin in seen:
             continue
         seen.add(cell.origin)
-        t = normalize_label(cell.text)
+        t = cell_label(cell.text)
         if t and (not out or out[-1] != t):
             out.append(t)
     return out
@@ -453,7 +499,7 @@ def row_texts(row: list[GridCell], slots: Sequence[Slot], first: int, start: int
         return place_values(row, slots, first, warn, where)
     after = [cell for cell in row[start:] if not cell.spanned]
     n = len(slots)
-    if len(after) == n or (len(after) > n and not any(compact(c.text) for c in after[n:])):
+    if len(after) == n or (len(after) > n and not any(cell_key(c.text) for c in after[n:])):
         return positional_values(row, n, start, warn, where)
     if start < first and not any(
         is_value_cell(cell.text) for cell in row[start:first] if not cell.spanned

@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from functools import cache, lru_cache
 
-from .grid import GridCell
+from .grid import GridCell, cell_key, cell_label
 from .matrix_common import (
     ColSpec,
     RowSpec,
@@ -29,7 +30,7 @@ from .matrix_common import (
     has_values as _has_values,
 )
 from .model import Fact
-from .text import compact, normalize_label
+from .values import MEMO
 
 __all__ = ["read_t2"]
 
@@ -37,8 +38,9 @@ _ITEM = re.compile(r"第二十条第?（?([一二三四五六七八九十]+)）?
 _CN = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
 
 
+@lru_cache(maxsize=MEMO)
 def _block_prefix(title: str) -> str | None:
-    m = _ITEM.search(normalize_label(title))
+    m = _ITEM.search(cell_label(title))
     if not m or m[1] not in _CN:
         return None
     return f"t2.art20_{_CN[m[1]]}"
@@ -48,6 +50,27 @@ def _canonical_title(prefix: str) -> str:
     n = int(prefix.rsplit("_", 1)[1])
     cn = {v: k for k, v in _CN.items()}[n]
     return f"第二十条第（{cn}）项"
+
+
+@cache
+def block_rows(prefix: str | None) -> tuple[RowSpec, ...]:
+    """表二 rows of block ``prefix`` (all rows when None or when the block has none); one
+    tuple per block, so ``match_label`` memoises matches against it."""
+    rows = catalogue().rows["T2"]
+    if prefix:
+        own = tuple(r for r in rows if r.row_id.startswith(prefix + "."))
+        if own:
+            return own
+    return rows
+
+
+@cache
+def block_cols(prefix: str | None) -> tuple[ColSpec, ...]:
+    """表二 columns of block ``prefix`` (all columns when None)."""
+    cols = catalogue().cols["T2"]
+    if prefix:
+        return tuple(c for c in cols if c.col_id.startswith(prefix + "."))
+    return cols
 
 
 class T2Reader:
@@ -67,18 +90,10 @@ class T2Reader:
 
     # -- catalogue views ----------------------------------------------------------------------
     def _rows(self) -> Sequence[RowSpec]:
-        rows = catalogue().rows["T2"]
-        if self.prefix:
-            own = [r for r in rows if r.row_id.startswith(self.prefix + ".")]
-            if own:
-                return own
-        return rows
+        return block_rows(self.prefix)
 
     def _cols(self) -> Sequence[ColSpec]:
-        cols = catalogue().cols["T2"]
-        if self.prefix:
-            return [c for c in cols if c.col_id.startswith(self.prefix + ".")]
-        return cols
+        return block_cols(self.prefix)
 
     def _match_cols(self, heads: list[str]) -> list[ColSpec | None]:
         """Header labels → columns of this block; a label matching several (a truncated 本年新)
@@ -131,7 +146,7 @@ class T2Reader:
         self._data(row)
 
     def _caption(self, text: str) -> None:
-        self.block_title = normalize_label(text)
+        self.block_title = cell_label(text)
         self.prefix = _block_prefix(text)
         self.slots = []
         self.fresh_caption = True
@@ -152,7 +167,7 @@ class T2Reader:
             self._guess_block_from_headers([t for _, t in heads])
         cols = self._match_cols([t for _, t in heads])
         self.slots = [
-            Slot(c.origin[1], c.origin[1] + c.colspan - 1, normalize_label(c.text), col)
+            Slot(c.origin[1], c.origin[1] + c.colspan - 1, cell_label(c.text), col)
             for (c, _), col in zip(heads, cols)
         ]
         self.first = first
@@ -177,7 +192,7 @@ class T2Reader:
         # the label is the first non-empty, non-value cell at or right of the 信息内容 column
         label_cell = None
         for cell in row[self.label_col :]:
-            t = compact(cell.text)
+            t = cell_key(cell.text)
             if not t or _block_prefix(t):
                 continue
             if not is_value_cell(t):
@@ -187,7 +202,7 @@ class T2Reader:
             if any(is_value_cell(c.text) for c in row if not c.spanned):
                 self.warnings.append("表二 row with values but no label: ignored")
             return
-        label = normalize_label(label_cell.text)
+        label = cell_label(label_cell.text)
         spec = match_label(label, self._rows())
         if spec is None and self.prefix:
             spec = match_label(label, catalogue().rows["T2"])

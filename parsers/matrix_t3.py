@@ -7,9 +7,10 @@ left on the previous page (a table split in two) takes its ancestors from the ro
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
-from .grid import GridCell
+from .grid import GridCell, cell_key
 from .matrix_common import (
     ColSpec,
     RowSpec,
@@ -29,7 +30,6 @@ from .matrix_common import (
     has_values as _has_values,
 )
 from .model import Fact
-from .text import compact
 
 __all__ = ["CANONICAL_COLUMNS", "T3Reader", "read_t3"]
 
@@ -44,6 +44,7 @@ CANONICAL_COLUMNS = (
     ("申请人情况 / 总计", "t3.col.total"),
 )
 _HEADER_WORDS = ("申请人情况", "自然人", "法人或其他组织", "商业企业", "科研机构", "社会公益组织", "法律服务机构")
+_HEADER_WORD = re.compile("|".join(map(re.escape, _HEADER_WORDS)))  # any of them: one scan
 
 
 def _group_ids() -> frozenset[str]:
@@ -93,7 +94,7 @@ class T3Reader:
         body = 0
         while body < len(grid) and not self._is_data_row(grid[body]):
             body += 1
-        head = [r for r in range(body) if any(compact(c.text) for c in grid[r])]
+        head = [r for r in range(body) if any(cell_key(c.text) for c in grid[r])]
         if not head:
             return body
         slots, first = header_slots(grid, head, _leaf_of)
@@ -152,13 +153,13 @@ class T3Reader:
         cat = catalogue()
         first = self.first
         end = label_run(row, first if first >= 0 else len(row))
-        if end < 0 and not any(compact(c.text) for c in row if not c.spanned):
+        if end < 0 and not any(cell_key(c.text) for c in row if not c.spanned):
             return  # empty spacer row
         parts = label_parts(row, end)
         start = end + 1
         if start >= len(row):
             return  # a note or caption across the whole row
-        if parts and any(w in compact("".join(parts)) for w in _HEADER_WORDS) and not any(
+        if parts and _HEADER_WORD.search(cell_key("".join(parts))) and not any(
             is_value_cell(c.text) for c in row[start:] if not c.spanned
         ):
             return  # a header row repeated after a page break
@@ -203,21 +204,23 @@ class T3Reader:
             self._emit(*held[1:])
 
     def _emit(self, spec: RowSpec | None, path: tuple[str, ...], label: str, texts: list[str]) -> None:
-        cat = catalogue()
+        cells = catalogue().cells
         self.row_no += 1
+        table_no, title, row_no, facts = self.table_no, self.title, self.row_no, self.facts
         for slot, text in zip(self.slots, texts):
+            col = slot.col
             cell_id, unit = None, None
-            if spec is not None and slot.col is not None:
-                cell = cat.cells.get((spec.row_id, slot.col.col_id))
-                if cell is not None:
-                    cell_id, unit = cell[0], cell[1]
-            if unit is None and slot.col is not None:
-                unit = slot.col.unit
-            if cell_id is None and spec is not None and spec.has_cells and slot.col is not None:
-                self.warnings.append(f"no indicator for 表三 {label} × {slot.column}")
-            self.facts.append(make_fact(table_no=self.table_no, title=self.title, row_no=self.row_no,
-                                        row_path=path, label=label, column=slot.column, text=text,
-                                        unit=unit, indicator_id=cell_id))
+            if col is not None:
+                if spec is not None:
+                    cell = cells.get((spec.row_id, col.col_id))
+                    if cell is not None:
+                        cell_id, unit = cell[0], cell[1]
+                if unit is None:
+                    unit = col.unit
+                if cell_id is None and spec is not None and spec.has_cells:
+                    self.warnings.append(f"no indicator for 表三 {label} × {slot.column}")
+            facts.append(make_fact(table_no=table_no, title=title, row_no=row_no, row_path=path, label=label,
+                                   column=slot.column, text=text, unit=unit, indicator_id=cell_id))
 
     def _remember(self, spec: RowSpec, printed: str) -> None:
         if spec.level == 1:

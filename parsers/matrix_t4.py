@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from .grid import GridCell
+from .grid import GridCell, cell_key
 from .matrix_common import (
     ColSpec,
     Slot,
@@ -25,7 +25,6 @@ from .matrix_common import (
     has_values as _has_values,
 )
 from .model import Fact
-from .text import compact
 
 __all__ = ["CANONICAL_COLUMNS", "read_t4"]
 
@@ -94,7 +93,7 @@ def _fits(row: list[GridCell], n: int, first: int) -> bool:
     its label, at least one of them a value."""
     start = label_run(row, first) + 1
     cells = [c for c in row[start:] if not c.spanned]
-    while len(cells) > n and not compact(cells[-1].text):
+    while len(cells) > n and not cell_key(cells[-1].text):
         cells.pop()
     return len(cells) == n and any(is_value_cell(c.text) for c in cells)
 
@@ -111,7 +110,7 @@ def read_t4(grids: Sequence[list[list[GridCell]]], *, table_no: int, title: str 
         body = 0
         while body < len(grid) and not any(is_value_cell(c.text) for c in grid[body] if not c.spanned):
             body += 1
-        head = [r for r in range(body) if any(compact(c.text) for c in grid[r])]
+        head = [r for r in range(body) if any(cell_key(c.text) for c in grid[r])]
         if body == len(grid) and head:
             # no numbers at all: the header is the rows up to the last one with header text
             last = max(head)
@@ -133,7 +132,7 @@ def read_t4(grids: Sequence[list[list[GridCell]]], *, table_no: int, title: str 
             row = grid[r]
             end = label_run(row, first if first >= 0 else 0)
             start = end + 1
-            values = [c for c in row[start:] if not c.spanned and compact(c.text)]
+            values = [c for c in row[start:] if not c.spanned and cell_key(c.text)]
             if data_rows and not values:
                 continue  # trailing blank rows
             if not slots:

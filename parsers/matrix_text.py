@@ -13,6 +13,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from .grid import cell_label
 from .matrix_common import (
     ColSpec,
     RowSpec,
@@ -21,10 +22,11 @@ from .matrix_common import (
     make_fact,
     match_label,
 )
+from .matrix_t2 import block_rows
 from .matrix_t3 import CANONICAL_COLUMNS as T3_COLUMNS
 from .matrix_t4 import CANONICAL_COLUMNS as T4_COLUMNS
 from .model import Fact
-from .text import normalize_label, normalize_space
+from .text import normalize_space
 from .values import is_value_text
 
 __all__ = ["read_matrix_text"]
@@ -38,13 +40,14 @@ _SECTION = re.compile(r"^[一二三四五六七八九十]+、")
 
 
 def _split(line: str) -> tuple[str, list[str]]:
-    """A text line → (label, trailing value tokens): ``1.属于国家秘密 0 0 1`` → label + 3."""
-    tokens = normalize_space(line).split(" ")
+    """A text line (white space normalised) → (label, trailing value tokens):
+    ``1.属于国家秘密 0 0 1`` → label + 3."""
+    tokens = line.split(" ")
     values: list[str] = []
     while tokens and tokens[-1] and is_value_text(tokens[-1]):
         values.append(tokens.pop())
     values.reverse()
-    return normalize_label("".join(tokens)), values
+    return cell_label("".join(tokens)), values
 
 
 @dataclass
@@ -74,12 +77,16 @@ class _Table:
     groups: list[int] = field(default_factory=list)
 
 
+_T4_START_RE = re.compile("|".join(map(re.escape, _T4_START)))  # any of them in the key: one scan
+_T3_START_RE = re.compile("|".join(map(re.escape, (*_T3_HEAD, "本年新收"))))
+
+
 def _is_t4_start(key: str) -> bool:
-    return any(m in key for m in _T4_START) or ("行政复议" in key and len(key) <= 20)
+    return _T4_START_RE.search(key) is not None or ("行政复议" in key and len(key) <= 20)
 
 
 def _is_t3_start(key: str) -> bool:
-    return any(m in key for m in _T3_HEAD) or "本年新收" in key
+    return _T3_START_RE.search(key) is not None
 
 
 def _continues(t: _Table, label: str) -> bool:
@@ -143,6 +150,7 @@ class _TextReader:
 
     # -- lines ----------------------------------------------------------------------------------
     def feed(self, line: str) -> None:
+        """One line, white space normalised."""
         label, values = _split(line)
         key = label_key(label) if label else ""
         if label:
@@ -162,7 +170,7 @@ class _TextReader:
                 t.prefix = f"t2.art20_{n}" if n else None
                 t.heads, t.in_header = [], False
             else:
-                rest = normalize_label(label).split("信息内容", 1)[1]
+                rest = cell_label(label).split("信息内容", 1)[1]
                 t.heads, t.in_header = ([rest] if rest else []), True
             return
         if _is_t4_start(key) and (t is None or t.kind != "t4"):
@@ -284,9 +292,7 @@ class _TextReader:
 
     # -- 表二 -------------------------------------------------------------------------------------
     def _t2_label(self, t: _Table, label: str, key: str) -> None:
-        cat = catalogue()
-        rows = [r for r in cat.rows["T2"] if t.prefix and r.row_id.startswith(t.prefix + ".")] or list(cat.rows["T2"])
-        spec = match_label(label, rows, fuzzy=0.75)
+        spec = match_label(label, block_rows(t.prefix), fuzzy=0.75)
         if spec is None and _continues(t, label):
             return
         if spec is None and t.in_header:
@@ -313,7 +319,7 @@ class _TextReader:
             best = None
             for c in cols:
                 for name in (c.label, *c.keys):
-                    n = normalize_label(name)
+                    n = cell_label(name)
                     if rest.startswith(n) and (best is None or len(n) > len(best[0])):
                         best = (n, c)
             if best is None:

@@ -23,7 +23,7 @@ from .dates import find_year
 from .decode import decode_html
 from .errors import NotAReport, ParseError
 from .gate import check_is_report
-from .grid import build_grid, is_leaf_table, table_rows
+from .grid import grid_of_rows, is_leaf_table, table_rows
 from .matrix import classify_grid, detect_template, read_matrix, read_matrix_text
 from .metadata import read_head, read_metadata, region_and_year
 from .model import EncodingInfo, Fact, Metadata, Report, SpamBlock, Table
@@ -256,12 +256,13 @@ def _read_dom_tables(container: LexborNode, body_lines: Sequence[str]) -> tuple[
         if cells >= MAX_PAGE_CELLS:
             warnings.append(f"too many table cells on the page: tables after the first {len(pieces)} not read")
             break
-        grid = build_grid(node)
+        rows = table_rows(node)
+        grid = grid_of_rows(rows)
         if not grid:
             continue
         cells += len(grid) * len(grid[0])
-        if len(grid) < len(table_rows(node)):
-            warnings.append(f"table of {len(table_rows(node))} rows too large: only the first {len(grid)} rows read")
+        if len(grid) < len(rows):
+            warnings.append(f"table of {len(rows)} rows too large: only the first {len(grid)} rows read")
         kind = classify_grid(grid)
         if kind is None and is_era1_grid(grid, cat):
             kind = "e1"

@@ -9,6 +9,7 @@ zero for tables that use blanks for zero).
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from .model import Value
 from .text import compact as compact_raw
@@ -36,6 +37,10 @@ _YES = frozenset(["是", "有", "√", "✓", "✔", "已", "具备", "是的", 
 _NO = frozenset(["否", "无网上办事功能", "没有", "未", "×", "✗", "✘", "不具备", "no", "N"])
 _NOTE_STRIP = " \t,，、;；:：。.()（）[]【】<>《》"
 _WIDE_DIGIT_OR_COMMA = re.compile("[０-９，]")
+#: Memo size of the per-cell readers below (and of the label/cell-text memos elsewhere): cell
+#: texts (small numbers, ``-``, labels) repeat within and across pages, and each is read several
+#: times (header test, fact, checks). Bounded: ~1 MB per memo at typical cell lengths.
+MEMO = 4096
 
 
 def _note(rest: str) -> str | None:
@@ -47,8 +52,10 @@ def _note(rest: str) -> str | None:
     return rest or None
 
 
+@lru_cache(maxsize=MEMO)
 def parse_value(text: str) -> Value:
-    """Read one value cell. ``raw`` is the cell text with white space collapsed."""
+    """Read one value cell. ``raw`` is the cell text with white space collapsed.
+    Memoised (a pure function of the text; ``Value`` is frozen, so sharing one is safe)."""
     raw = normalize_space(text)
     if not raw:
         return Value(raw="", state="blank")
@@ -80,6 +87,7 @@ _VALUE_LIKE = re.compile(rf"^[+\-−－＋]?\s*(?:\d[\d,]*(?:\.\d+)?|\.\d+)\s*(?
 _LABEL_NUMBERING = re.compile(r"^\s*\d{1,2}\s*[.．、]\s*[^\d\s]")
 
 
+@lru_cache(maxsize=MEMO)
 def is_value_text(text: str) -> bool:
     """True when a text line reads as a value cell rather than a label (flattened tables):
     ``54835``, ``45478(政府热线)``, ``10个,昆区…``, ``-``; but not ``1.政府公报…`` or

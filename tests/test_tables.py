@@ -161,3 +161,33 @@ def test_section_label_in_a_rowspan_column_on_the_left() -> None:
         ("review.total", 1.0),
     ]
     assert facts[1].row_path == ("一、主动公开情况", "（一）主动公开政府信息数", "其中：主动公开规范性文件数")
+
+
+def test_cell_text_equals_the_segment_walk() -> None:
+    """``build_grid`` reads single-text cells without the segment walk: same text as ``node_text``
+    (skip tags, comments, blocks between inline runs, white space of every kind)."""
+    from parsers.text import node_text
+
+    cells = [
+        "<p><span>12</span></p>", "<p><script>x</script></p>", "<!-- c -->", "<p> </p>",
+        "<b>a</b><br><i>b</i>", "<select><option>x</option></select>", "\u3000 7\u00a0 ", "",
+        "<p><span>1<o:p></o:p></span></p>", "<div><p>a</p></div>", "<style>p{}</style>", "<img>",
+        "<p>a</p><p>b</p>", "<span>\u200b</span>", "<p><span>a</span> <span>b</span></p>", "x<br>y",
+        "<span>a<script>z</script></span>", "<span>a</span><!--c--><b>b<i> c</i>d</b>", "<p>1<o:p></o:p></p>",
+        "<span>a<span>b<div>c</div></span></span>", "<span><span>1</span></span><span>2</span> ",
+    ]
+    html = "<table><tr>" + "".join(f"<td>{c}</td>" for c in cells) + "</tr></table>"
+    table = LexborHTMLParser(html).css_first("table")
+    tds = table.css("td")
+    assert [c.text for c in build_grid(table)[0]] == [node_text(td) for td in tds]
+
+
+def test_a_span_over_a_taken_position_overwrites_it() -> None:
+    """A colspan running over a position a rowspan from above took: the later cell wins
+    (as before the grid was built row by row)."""
+    html = "<table><tr><td>A</td><td rowspan=2>B</td></tr><tr><td colspan=2>C</td></tr></table>"
+    grid = build_grid(LexborHTMLParser(html).css_first("table"))
+    assert [[(c.text, c.origin) for c in row] for row in grid] == [
+        [("A", (0, 0)), ("B", (0, 1))],
+        [("C", (1, 0)), ("C", (1, 0))],
+    ]
