@@ -34,7 +34,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import NamedTuple
 
-from .model import Check, Fact
+from .model import Check, Fact, new_check
 
 __all__ = ["CHECKS", "run_checks"]
 
@@ -388,7 +388,7 @@ def _evaluate(ident: _Identity, lookup: Mapping[str, Sequence[Fact]], column: st
     if dups:
         detail += f"; printed more than once with different values (first used): {'、'.join(dups)}"
     name, prefix = _naming(ident.base, ident.scope, ident.scope_label, column)
-    return Check(name, expected, actual, ok, prefix + detail)  # Check(check, expected, actual, ok, detail)
+    return new_check(name, expected, actual, ok, prefix + detail)  # Check(check, expected, actual, ok, detail)
 
 
 @lru_cache(maxsize=1024)

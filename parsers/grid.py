@@ -12,7 +12,7 @@ from __future__ import annotations
 from functools import lru_cache
 from typing import NamedTuple
 
-from selectolax.lexbor import LexborNode
+from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from .text import BLOCK_TAGS, SKIP_TAGS, compact, node_text, normalize_label, normalize_space
 from .values import MEMO
@@ -53,6 +53,13 @@ class GridCell(NamedTuple):
     def spanned(self) -> bool:
         """True for positions covered by another cell's span (not the cell itself)."""
         return self.origin != (self.row, self.col)
+
+
+def _tag_id(name: str) -> int:
+    return LexborHTMLParser("").create_node(name).tag_id
+
+
+_TD, _TH = _tag_id("td"), _tag_id("th")
 
 
 def table_rows(table: LexborNode) -> list[LexborNode]:
@@ -156,53 +163,64 @@ def grid_of_rows(rows: list[LexborNode]) -> list[list[GridCell]]:
     new = tuple.__new__  # GridCell(...) without the keyword-argument wrapper: one call per position
     filled = 0  # positions taken so far
     width = 0
+    spans = False  # a span left ``None`` holes in some line
+    td, th, max_cols, space, slow_text = _TD, _TH, MAX_COLS, cell_space, _cell_text
     for r, tr in enumerate(rows):
         if filled >= MAX_CELLS:
             n_rows = r
             break
         line = lines[r]
+        append = line.append
         c = 0
         for cell in tr.iter():  # element children (in C: the white space between cells is skipped)
-            tag = cell.tag
-            if tag != "td" and tag != "th":
+            tag = cell.tag_id  # an int: ``.tag`` builds a string
+            if tag != td and tag != th:
                 continue
             n = len(line)
-            while c < n and line[c] is not None:
-                c += 1
-            if c >= MAX_COLS:
+            if c < n:  # positions taken by rowspans from above
+                while c < n and line[c] is not None:
+                    c += 1
+            if c >= max_cols:
                 break
-            attrs = cell.attributes  # most cells have no span: skip parsing what is absent
-            rs = min(_span(attrs["rowspan"], MAX_ROWSPAN), n_rows - r) if "rowspan" in attrs else 1
-            cs = min(_span(attrs["colspan"], MAX_COLSPAN), MAX_COLS - c) if "colspan" in attrs else 1
-            text = _cell_text(cell)
-            origin = (r, c)
-            is_th = tag == "th"
-            if rs == 1 and cs == 1:
-                if c < n:
-                    line[c] = new(GridCell, (r, c, text, origin, 1, 1, is_th))
-                else:
-                    line.append(new(GridCell, (r, c, text, origin, 1, 1, is_th)))
-                filled += 1
+            # most cells hold one text node: read it here; the others go to _cell_text
+            child = cell.first_child
+            if child is not None and child.next is None and (text := child.text_content) is not None:
+                text = space(text)
             else:
+                text = slow_text(cell)
+            attrs = cell.attributes  # most cells have no span: skip parsing what is absent
+            if not attrs or ("rowspan" not in attrs and "colspan" not in attrs):
+                if c < n:
+                    line[c] = new(GridCell, (r, c, text, (r, c), 1, 1, tag == th))
+                else:
+                    append(new(GridCell, (r, c, text, (r, c), 1, 1, tag == th)))
+                filled += 1
+                c += 1
+            else:
+                rs = min(_span(attrs["rowspan"], MAX_ROWSPAN), n_rows - r) if "rowspan" in attrs else 1
+                cs = min(_span(attrs["colspan"], MAX_COLSPAN), max_cols - c) if "colspan" in attrs else 1
+                origin = (r, c)
+                is_th = tag == th
                 end = c + cs
                 for dr in range(rs):
                     target = lines[r + dr]
                     if len(target) < end:
                         target.extend([None] * (end - len(target)))
+                        spans = True
                     for dc in range(c, end):
                         if target[dc] is None:
                             filled += 1
                         target[dc] = new(GridCell, (r + dr, dc, text, origin, rs, cs, is_th))
-            c += cs
+                c = end
             if c > width:
                 width = c
     n_rows = min(n_rows, MAX_CELLS // max(width, 1))  # the padded grid stays within the cap too
     grid: list[list[GridCell]] = []
     for r in range(n_rows):
         line = lines[r]
-        if len(line) < width:
-            line.extend([None] * (width - len(line)))
-        if None in line:
+        if len(line) < width or (spans and None in line):
+            if len(line) < width:
+                line.extend([None] * (width - len(line)))
             line = [cell or new(GridCell, (r, c, "", (r, c), 1, 1, False)) for c, cell in enumerate(line)]
         grid.append(line)  # type: ignore[arg-type]
     return grid

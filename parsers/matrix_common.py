@@ -23,7 +23,7 @@ from importlib import resources
 
 from .catalogue import level_of
 from .grid import GridCell, cell_key, cell_label, cell_space
-from .model import Fact
+from .model import Fact, new_fact
 from .text import normalize_label
 from .values import MEMO, UNITS, is_value_text, parse_value
 
@@ -295,7 +295,7 @@ def make_fact(
 ) -> Fact:
     """One value cell → Fact; a unit written in the value wins over ``unit``."""
     value = parse_value(text)
-    return Fact(table_no, title, row_no, row_path, label, column, value.unit or unit, value, indicator_id)
+    return new_fact(table_no, title, row_no, row_path, label, column, value.unit or unit, value, indicator_id)
 
 
 @dataclass(frozen=True, slots=True)

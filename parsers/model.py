@@ -17,6 +17,8 @@ __all__ = [
     "SpamBlock",
     "Table",
     "Value",
+    "new_check",
+    "new_fact",
 ]
 
 
@@ -139,3 +141,45 @@ class Report:
     @property
     def facts(self) -> tuple[Fact, ...]:
         return tuple(f for t in self.tables for f in t.facts)
+
+
+# --------------------------------------------------------------------------- fast constructors
+# A page builds ~100 facts and ~30 checks. A frozen dataclass's ``__init__`` goes through
+# ``type.__call__`` and one ``object.__setattr__`` per field (~1 µs a fact); these build the same
+# object (same fields, ``==``, ``repr``, hash, immutability) by setting the slots directly.
+
+_new = object.__new__
+(_f_table_no, _f_table_title, _f_row_no, _f_row_path, _f_label, _f_column, _f_unit, _f_value,
+ _f_indicator_id) = [Fact.__dict__[name].__set__ for name in Fact.__slots__]  # type: ignore[attr-defined]
+_c_check, _c_expected, _c_actual, _c_ok, _c_detail = [
+    Check.__dict__[name].__set__ for name in Check.__slots__  # type: ignore[attr-defined]
+]
+
+
+def new_fact(
+    table_no: int, table_title: str | None, row_no: int, row_path: tuple[str, ...], label: str,
+    column: str | None, unit: str | None, value: Value, indicator_id: str | None = None,
+) -> Fact:
+    """``Fact(...)`` (positional arguments, same order), ~2× faster."""
+    fact = _new(Fact)
+    _f_table_no(fact, table_no)
+    _f_table_title(fact, table_title)
+    _f_row_no(fact, row_no)
+    _f_row_path(fact, row_path)
+    _f_label(fact, label)
+    _f_column(fact, column)
+    _f_unit(fact, unit)
+    _f_value(fact, value)
+    _f_indicator_id(fact, indicator_id)
+    return fact
+
+
+def new_check(check: str, expected: float | None, actual: float | None, ok: bool | None, detail: str = "") -> Check:
+    """``Check(...)`` (positional arguments, same order), ~2× faster."""
+    obj = _new(Check)
+    _c_check(obj, check)
+    _c_expected(obj, expected)
+    _c_actual(obj, actual)
+    _c_ok(obj, ok)
+    _c_detail(obj, detail)
+    return obj

@@ -16,7 +16,7 @@ from typing import NamedTuple
 
 from .catalogue import Entry, Era1Catalogue, level_of
 from .grid import GridCell, cell_key, cell_label, cell_space
-from .model import Fact, Value
+from .model import Fact, Value, new_fact
 from .text import compact, normalize_space
 from .values import NA_MARKS, UNITS, is_value_text, parse_value
 
@@ -426,5 +426,5 @@ def _fact(
     if cell_key(printed_unit) in ("是/否", "是否") or value.state == "yesno":
         unit = "是/否"
     # Fact(table_no, table_title, row_no, row_path, label, column, unit, value, indicator_id)
-    return Fact(table_no, title, row_no, path, label, column, unit or None, value,
+    return new_fact(table_no, title, row_no, path, label, column, unit or None, value,
                 entry.indicator_id if entry else None)
