@@ -32,6 +32,7 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from operator import itemgetter
 from typing import NamedTuple
 
 from .model import Check, Fact, new_check
@@ -297,13 +298,18 @@ class _Read(NamedTuple):
     repeated: bool  # printed more than once with different values
 
 
+_MISSING = _Read(None, "missing", None, " (missing)", False, False)
+_NUMBER_OF = itemgetter(0)  # _Read.number, in C
+_REPEATED = itemgetter(5)  # _Read.repeated
+
+
 def _read(facts: Sequence[Fact], blank_as_zero: bool) -> _Read:
     if not facts:
-        return _Read(None, "missing", None, " (missing)", False, False)
+        return _MISSING
     fact = facts[0]  # first in page order; duplicates are reported in ``detail``
     value = fact.value
     if value.state == "number" and value.number is not None:
-        number, status, shown = value.number, "number", f" {_fmt(value.number)}"
+        number, status, shown = value.number, "number", _shown(value.number)
     elif value.state == "blank" and blank_as_zero:
         number, status, shown = 0.0, "blank0", " 0"
     elif value.state in ("blank", "na"):
@@ -314,6 +320,13 @@ def _read(facts: Sequence[Fact], blank_as_zero: bool) -> _Read:
     money = bool(fact.unit and fact.unit.endswith("元")) or bool(value.unit and value.unit.endswith("元"))
     repeated = len(facts) > 1 and len({_key(f) for f in facts}) > 1
     return tuple.__new__(_Read, (number, status, fact, shown, money, repeated))  # _Read(...), one call fewer
+
+
+@lru_cache(maxsize=4096)
+def _shown(x: float) -> str:
+    """`` 12``: a number as ``detail`` prints it after a label; memoised (small counts repeat;
+    numbers equal as keys, 1 and 1.0 or 0.0 and -0.0, print the same)."""
+    return f" {_fmt(x)}"
 
 
 def _fmt(x: float) -> str:
@@ -338,7 +351,7 @@ def _compare(expected: float, op: str, actual: float, money: bool) -> bool:
 
 
 def _side_sum(reads: Sequence[_Read]) -> float | None:
-    numbers = [r.number for r in reads]
+    numbers = list(map(_NUMBER_OF, reads))
     if None in numbers:
         return None
     return math.fsum(numbers)  # type: ignore[arg-type]
@@ -384,7 +397,7 @@ def _evaluate(ident: _Identity, lookup: Mapping[str, Sequence[Fact]], column: st
     zeros = [label for label, r in zip(labels, reads) if r.status == "blank0"] if blank_as_zero else None
     if zeros:
         detail += f"; blank read as 0: {'、'.join(zeros)}"
-    dups = [label for label, r in zip(labels, reads) if r.repeated]
+    dups = [label for label, r in zip(labels, reads) if r.repeated] if any(map(_REPEATED, reads)) else None
     if dups:
         detail += f"; printed more than once with different values (first used): {'、'.join(dups)}"
     name, prefix = _naming(ident.base, ident.scope, ident.scope_label, column)

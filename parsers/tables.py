@@ -341,10 +341,10 @@ def _text_row(label: str, tokens: list[str], cols: list[str]) -> RawRow:
 
 
 def _is_header_row(row: RawRow, entry: Entry | None, level: int | None) -> bool:
-    states = {parse_value(t).state for _, t in row.values}
-    unit_na = cell_key(row.unit) in NA_MARKS
     if not row.values:
         return True
+    states = {parse_value(t).state for _, t in row.values}
+    unit_na = cell_key(row.unit) in NA_MARKS
     if states <= {"na"} and (unit_na or (entry is not None and entry.is_header)):
         return True
     if states <= {"blank", "na"} and entry is not None and entry.is_header:
@@ -378,8 +378,17 @@ def rows_to_facts(
         path = tuple([s.label for s in stack])
         if entry is None:
             warnings.append(f"unknown row in table {table_no}: {label}")
+        # a value's unit: the printed unit cell (unless an NA mark), else one written in the cell,
+        # else the catalogue's; 是/否 for yes/no rows. What depends on the row alone is read once.
+        unit_key = cell_key(row.unit)
+        printed_unit = "" if unit_key in NA_MARKS else cell_space(row.unit)
+        yesno = unit_key in ("是/否", "是否")  # (an NA mark is neither)
+        entry_unit = entry.unit if entry else None
+        indicator_id = entry.indicator_id if entry else None
         for column, text in row.values:
-            facts.append(_fact(row, text, column, path, label, entry, table_no, title, row_no))
+            value: Value = parse_value(text)
+            unit = "是/否" if yesno or value.state == "yesno" else printed_unit or value.unit or entry_unit
+            facts.append(new_fact(table_no, title, row_no, path, label, column, unit or None, value, indicator_id))
     return facts, warnings
 
 
@@ -408,23 +417,3 @@ def _place(stack: list[_Level], label: str, lvl: int | None) -> None:
         depth = stack.pop().depth if stack else 1
         stack.append(_Level(depth, label, False))
 
-
-def _fact(
-    row: RawRow,
-    text: str,
-    column: str | None,
-    path: tuple[str, ...],
-    label: str,
-    entry: Entry | None,
-    table_no: int,
-    title: str | None,
-    row_no: int,
-) -> Fact:
-    value: Value = parse_value(text)
-    printed_unit = row.unit if cell_key(row.unit) not in NA_MARKS else ""
-    unit = cell_space(printed_unit) or value.unit or (entry.unit if entry else None)
-    if cell_key(printed_unit) in ("是/否", "是否") or value.state == "yesno":
-        unit = "是/否"
-    # Fact(table_no, table_title, row_no, row_path, label, column, unit, value, indicator_id)
-    return new_fact(table_no, title, row_no, path, label, column, unit or None, value,
-                entry.indicator_id if entry else None)
