@@ -21,7 +21,6 @@ from .matrix_common import (
     is_value_cell,
     label_parts,
     label_run,
-    make_fact,
     match_label,
     numbering_level,
     row_texts,
@@ -29,7 +28,8 @@ from .matrix_common import (
 from .matrix_common import (
     has_values as _has_values,
 )
-from .model import Fact
+from .model import Fact, new_fact
+from .values import parse_value
 
 __all__ = ["CANONICAL_COLUMNS", "T3Reader", "read_t3"]
 
@@ -219,8 +219,8 @@ class T3Reader:
                     unit = col.unit
                 if cell_id is None and spec is not None and spec.has_cells:
                     self.warnings.append(f"no indicator for 表三 {label} × {slot.column}")
-            facts.append(make_fact(table_no=table_no, title=title, row_no=row_no, row_path=path, label=label,
-                                   column=slot.column, text=text, unit=unit, indicator_id=cell_id))
+            value = parse_value(text)  # make_fact(...), inlined: 表三 has ~50 cells
+            facts.append(new_fact(table_no, title, row_no, path, label, slot.column, value.unit or unit, value, cell_id))
 
     def _remember(self, spec: RowSpec, printed: str) -> None:
         if spec.level == 1:

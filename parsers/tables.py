@@ -182,6 +182,7 @@ def grid_rows(grid: list[list[GridCell]], layout: Layout | None) -> tuple[list[R
     multi = len(layout.value_cols) > 1
     label_cols, unit_col, code_col = layout.label_cols, layout.unit_col, layout.code_col
     value_cols, headers = layout.value_cols, layout.headers
+    new = tuple.__new__
     for row in grid[start:]:
         nonempty = list(filter(None, map(cell_key, map(_TEXT, row))))
         if not nonempty:
@@ -195,22 +196,25 @@ def grid_rows(grid: list[list[GridCell]], layout: Layout | None) -> tuple[list[R
             continue
         labels = _label_cells(row, label_cols)
         for head in labels[:-1]:
-            rows.append(RawRow(head.text, "", ()))  # a section label spanning rows on the left
+            rows.append(new(RawRow, (head.text, "", (), "")))  # a section label spanning rows on the left
         label = labels[-1].text if labels else ""
         origins = {c.origin for c in labels}
-        unit = row[unit_col].text if unit_col is not None and unit_col < len(row) else ""
-        code = row[code_col].text if code_col is not None and code_col < len(row) else ""
+        width = len(row)
+        unit = row[unit_col].text if unit_col is not None and unit_col < width else ""
+        code = row[code_col].text if code_col is not None and code_col < width else ""
         values: list[tuple[str | None, str]] = []
         for i in value_cols:
-            if i >= len(row):
+            if i >= width:
                 values.append((headers.get(i) if multi else None, ""))
                 continue
             c = row[i]
-            covered = (c.spanned and c.origin[1] != i) or c.origin in origins or c.origin[0] != c.row
-            values.append((headers.get(i) if multi else None, "" if covered else c.text))
+            r, col, text, origin = c[:4]  # (``spanned`` inlined: origin != (row, col))
+            covered = (origin[1] != i and origin != (r, col)) or origin in origins or origin[0] != r
+            values.append((headers.get(i) if multi else None, "" if covered else text))
         if not cell_key(label) and all(not cell_key(v) for _, v in values):
             continue
-        rows.append(RawRow(label, cell_space(unit), tuple(values), cell_space(code)))
+        # RawRow(label, unit, values, code) without the keyword-argument wrapper
+        rows.append(new(RawRow, (label, cell_space(unit), tuple(values), cell_space(code))))
     return rows, layout
 
 
