@@ -14,7 +14,7 @@ from typing import NamedTuple
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
-from .text import BLOCK_TAGS, SKIP_TAGS, compact, node_text, normalize_label, normalize_space
+from .text import _KIND, _SKIP_IDS, compact, node_text, normalize_label, normalize_space
 from .values import MEMO
 
 __all__ = [
@@ -99,8 +99,9 @@ def _cell_text(cell: LexborNode) -> str:
     walk and normalised through the memo (numbers and labels repeat); any other cell (a block
     or a skipped element inside, several paragraphs) goes through ``node_text``."""
     node = cell
+    kinds = _KIND
     while True:
-        child = node.child
+        child = node.first_child
         if child is None:
             return ""  # no text below
         if child.next is not None:
@@ -108,11 +109,11 @@ def _cell_text(cell: LexborNode) -> str:
         text = child.text_content  # None unless a text node (or an empty one)
         if text is not None:
             return cell_space(text)
-        tag = child.tag
-        if tag == "-text":
-            return ""
-        if tag is None or tag[0] == "-" or tag in SKIP_TAGS:
-            return node_text(cell)
+        kind = kinds.get(child.tag_id)  # as in the segment walk: an int, no tag name built
+        if kind == 0:
+            return ""  # an empty text node
+        if kind == 1:
+            return node_text(cell)  # a comment or a skipped element
         node = child
     text = _inline_text(node)
     return node_text(cell) if text is None else cell_space(text)
@@ -123,7 +124,8 @@ def _inline_text(node: LexborNode) -> str | None:
     None when a block or a skipped element is met."""
     parts: list[str] = []
     resume: list[LexborNode | None] = []  # where to go on after each element descended into
-    child = node.child
+    kinds = _KIND
+    child = node.first_child
     while True:
         while child is not None:
             text = child.text_content  # None unless a text node
@@ -131,17 +133,17 @@ def _inline_text(node: LexborNode) -> str | None:
                 parts.append(text)
                 child = child.next
                 continue
-            tag = child.tag
-            if tag == "-text":
-                pass  # an empty text node
-            elif tag is None or tag in BLOCK_TAGS or tag in SKIP_TAGS:
-                return None
-            elif tag[0] != "-":  # an element (comments hold no text)
-                sub = child.child
+            tag = child.tag_id
+            kind = kinds.get(tag)
+            if kind is None:  # an inline element
+                sub = child.first_child
                 if sub is not None:
                     resume.append(child.next)
                     child = sub
                     continue
+            elif kind == 2 or (kind == 1 and tag in _SKIP_IDS):
+                return None
+            # else an empty text node, or a comment (no text)
             child = child.next
         if not resume:
             return "".join(parts)

@@ -175,6 +175,8 @@ def test_cell_text_equals_the_segment_walk() -> None:
         "<p>a</p><p>b</p>", "<span>\u200b</span>", "<p><span>a</span> <span>b</span></p>", "x<br>y",
         "<span>a<script>z</script></span>", "<span>a</span><!--c--><b>b<i> c</i>d</b>", "<p>1<o:p></o:p></p>",
         "<span>a<span>b<div>c</div></span></span>", "<span><span>1</span></span><span>2</span> ",
+        "<p><!--c--></p>", "<!--c--><span>1</span>", "<p><span>a<!--c-->b<o:p> c</o:p></span></p>",
+        "<p><noscript>x</noscript></p>", "<font><b>1</b><i><br></i></font>", "<p><span></span></p>",
     ]
     html = "<table><tr>" + "".join(f"<td>{c}</td>" for c in cells) + "</tr></table>"
     table = LexborHTMLParser(html).css_first("table")
