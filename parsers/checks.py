@@ -300,6 +300,7 @@ class _Read(NamedTuple):
 
 _MISSING = _Read(None, "missing", None, " (missing)", False, False)
 _NUMBER_OF = itemgetter(0)  # _Read.number, in C
+_MONEY = itemgetter(4)  # _Read.money
 _REPEATED = itemgetter(5)  # _Read.repeated
 
 
@@ -334,7 +335,7 @@ def _fmt(x: float) -> str:
 
 
 def _is_money(reads: Iterable[_Read]) -> bool:
-    return any(r.money for r in reads)
+    return any(map(_MONEY, reads))
 
 
 def _compare(expected: float, op: str, actual: float, money: bool) -> bool:

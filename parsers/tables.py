@@ -349,11 +349,14 @@ def _is_header_row(row: RawRow, entry: Entry | None, level: int | None) -> bool:
         return True
     states = {parse_value(t).state for _, t in row.values}
     unit_na = cell_key(row.unit) in NA_MARKS
-    if states <= {"na"} and (unit_na or (entry is not None and entry.is_header)):
+    if states <= _NA and (unit_na or (entry is not None and entry.is_header)):
         return True
-    if states <= {"blank", "na"} and entry is not None and entry.is_header:
+    if states <= _BLANK_OR_NA and entry is not None and entry.is_header:
         return True
-    return states <= {"blank"} and entry is None and level == 1 and not cell_key(row.unit)
+    return states <= _BLANK and entry is None and level == 1 and not cell_key(row.unit)
+
+
+_NA, _BLANK, _BLANK_OR_NA = frozenset({"na"}), frozenset({"blank"}), frozenset({"blank", "na"})
 
 
 def rows_to_facts(
