@@ -25,7 +25,7 @@ from functools import lru_cache
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from parsers.families import END_COMMENTS, END_SELECTORS, FAMILIES
-from parsers.text import SKIP_TAGS, iter_segments, normalize_space
+from parsers.text import BLOCK_TAGS, SKIP_TAGS, iter_segments, normalize_space
 
 __all__ = ["PageStats", "find_container", "is_chrome_line", "strip_chrome"]
 
@@ -217,9 +217,10 @@ _CJK_X, _LINK_X, _CHARS_X, _NODES_X, _NUMS_X, _KW_X, _ROWS_X, _CELLS_X, _TABLES_
 _NODE, _NUM1, _ROW, _CELL, _TABLE = (1 << x for x in (_NODES_X, _NUMS_X, _ROWS_X, _CELLS_X, _TABLES_X))
 
 
-#: One element of a measured tree: preorder index just past its subtree, tag, and the packed
-#: running totals when the walk entered and left it — the subtree's totals are the difference.
-_Rec = tuple[int, str, int, int]
+#: One element of a measured tree: preorder index just past its subtree, tag, the packed
+#: running totals when the walk entered and left it — the subtree's totals are the difference —
+#: and, for a block element, its segments' slice of ``PageStats.lines`` (start -1 otherwise).
+_Rec = tuple[int, str, int, int, int, int]
 #: ``PageStats.info`` entry for a comment holding a body-end marker (``END_COMMENTS``)
 _END_COMMENT = 0
 
@@ -234,7 +235,7 @@ class PageStats:
     records of removed nodes go stale).
     """
 
-    __slots__ = ("end_comments", "index", "info", "order", "texty")
+    __slots__ = ("end_comments", "index", "info", "lines", "order", "texty")
 
     def __init__(self) -> None:
         self.order: list[LexborNode] = []
@@ -242,8 +243,10 @@ class PageStats:
         self.index: dict[int, int] = {}  # mem_id of an element → its preorder index
         self.end_comments: list[int] = []  # preorder indices of the end-marker comments
         self.texty: list[int] = []  # preorder indices of the elements with _CANDIDATE_CJK or more
+        self.lines: list[str] = []  # the root's segments (``iter_segments``)
 
     def clear(self) -> None:
+        self.lines.clear()
         self.order.clear()
         self.info.clear()
         self.index.clear()
@@ -267,6 +270,18 @@ class PageStats:
 
     def has(self, mem_id: int) -> bool:
         return mem_id in self.index
+
+    def segments(self, mem_id: int) -> list[str] | None:
+        """``iter_segments`` of a measured element, from the walk: known for the root and block
+        elements (a block starts and ends lines, so its lines are its own); None otherwise."""
+        i = self.index.get(mem_id)
+        if i == 0:
+            return self.lines
+        if i is None:
+            return None
+        rec = self.info[i]
+        assert isinstance(rec, tuple)
+        return self.lines[rec[4] : rec[5]] if rec[4] >= 0 else None
 
 
 def _children(node: LexborNode) -> Iterator[LexborNode]:
@@ -293,7 +308,8 @@ _CJK_RUN = re.compile(r"[\u3400-\u9fff]+")
 
 
 def _measure(root: LexborNode, into: PageStats | None = None) -> PageStats:
-    """Text statistics for every element under ``root`` in one preorder walk (no recursion).
+    """Text statistics for every element under ``root``, and its segments, in one preorder walk
+    (no recursion).
 
     Instead of summing child records, the walk keeps running totals over the text nodes (and
     counts of rows, value cells, statistics tables) and snapshots them when it enters and leaves
@@ -302,22 +318,28 @@ def _measure(root: LexborNode, into: PageStats | None = None) -> PageStats:
     Elements without children or with one text node (most cells, spans, paragraphs) are done at
     once; the others push a tuple to be left later. The link/table flags of the enclosing
     elements are a plain variable: an element's descendants pop before its exit tuple, which
-    restores the flags of its parent."""
+    restores the flags of its parent.
+
+    The same walk builds ``iter_segments(root)`` (``PageStats.lines``): text is joined until a
+    block element opens or closes, so a block element's own segments are a slice of them (a
+    separate segment walk cost as much as a third of this one)."""
     ps = into if into is not None else PageStats()
     ps.clear()
-    order, info, index, end_marks, texty = ps.order, ps.info, ps.index, ps.end_comments, ps.texty
+    order, info, index, end_marks, texty, lines = ps.order, ps.info, ps.index, ps.end_comments, ps.texty, ps.lines
     acc = 0  # the packed running totals
     flags = 0  # 1 = inside a link, 2 = inside a table (numbers and keywords are counted only there)
-    stack: list[LexborNode | tuple[LexborNode, int, str, int, int]] = [root]
+    stack: list[LexborNode | tuple[LexborNode, int, str, int, int, int]] = [root]
     pop, push = stack.pop, stack.append
     digit_search, kw_findall, cjk_sub = _DIGIT.search, _STAT_KW.findall, _CJK_RUN.sub
-    skip_tags = SKIP_TAGS
+    skip_tags, block_tags = SKIP_TAGS, BLOCK_TAGS
     end_comments = bool(END_COMMENTS)
-    order_append, info_append = order.append, info.append
+    order_append, info_append, line_append = order.append, info.append, lines.append
+    buf: list[str] = []  # text of the line being built
+    buf_append = buf.append
     while stack:
         node = pop()
         if node.__class__ is tuple:  # leaving an element
-            node, i, tag, enter, flags = node  # type: ignore[misc]
+            node, i, tag, enter, flags, first = node  # type: ignore[misc]
             if tag not in _COUNTED_TAGS:
                 pass
             elif tag == "tr":
@@ -332,25 +354,32 @@ def _measure(root: LexborNode, into: PageStats | None = None) -> PageStats:
                 if (not (d >> _TABLES_X) & _MASK and (d >> _CELLS_X) & _MASK >= 4 and (d >> _KW_X) & _MASK >= 2
                         and (d >> _ROWS_X) & _MASK >= 3 and ((d >> _LINK_X) & _MASK) * 2 < d & _MASK):
                     acc += _TABLE
-            info[i] = (len(order), tag, enter, acc)
+            if first >= 0 and buf:  # a block element closes: the line ends
+                line = normalize_space("".join(buf))
+                buf.clear()
+                if line:
+                    line_append(line)
+            info[i] = (len(order), tag, enter, acc, first, len(lines))
             if (acc - enter) & _MASK >= _CANDIDATE_CJK:
                 texty.append(i)
             continue
         tag = node.tag  # type: ignore[union-attr]
         if tag == "-text":
             text = node.text_content  # type: ignore[union-attr]
-            if text and not text.isspace():
-                order_append(node)
-                info_append(text)
-                inc = len(text.strip()) << _CHARS_X
-                if not text.isascii():
-                    n_cjk = len(text) - len(cjk_sub("", text))
-                    inc += n_cjk << _LINK_X if flags & 1 else n_cjk
-                    if flags & 2:
-                        inc += len(kw_findall(text)) << _KW_X
-                if flags & 2 and digit_search(text):
-                    inc += _NUM1
-                acc += inc
+            if text:
+                buf_append(text)
+                if not text.isspace():
+                    order_append(node)
+                    info_append(text)
+                    inc = len(text.strip()) << _CHARS_X
+                    if not text.isascii():
+                        n_cjk = len(text) - len(cjk_sub("", text))
+                        inc += n_cjk << _LINK_X if flags & 1 else n_cjk
+                        if flags & 2:
+                            inc += len(kw_findall(text)) << _KW_X
+                    if flags & 2 and digit_search(text):
+                        inc += _NUM1
+                    acc += inc
             continue
         if tag is None or tag[0] == "-":  # not an element (element names start with a letter)
             if end_comments and tag == "-comment" and _is_end_comment(node):
@@ -365,40 +394,55 @@ def _measure(root: LexborNode, into: PageStats | None = None) -> PageStats:
         enter = acc
         acc += _NODE
         if tag in skip_tags:
-            info[i] = (i + 1, tag, enter, acc)
+            n = len(lines)
+            info[i] = (i + 1, tag, enter, acc, -1, n)
             continue
+        if tag in block_tags:
+            if buf:  # a block element opens: the line ends
+                line = normalize_space("".join(buf))
+                buf.clear()
+                if line:
+                    line_append(line)
+            first = len(lines)
+        else:
+            first = -1
         child = node.last_child
         if child is None:
             if tag == "tr":
                 acc += _ROW
-            info[i] = (i + 1, tag, enter, acc)
+            info[i] = (i + 1, tag, enter, acc, first, len(lines))
             continue
         prev = child.prev
         if prev is None and child.tag == "-text":  # one text node: the commonest leaf
             text = child.text_content
-            if text and not text.isspace():
-                order_append(child)
-                info_append(text)
-                n_chars = len(text.strip())
-                inc = n_chars << _CHARS_X
-                in_table = flags & 2 or tag == "table"
-                if not text.isascii():
-                    n_cjk = len(text) - len(cjk_sub("", text))
-                    inc += n_cjk << _LINK_X if flags & 1 or tag == "a" else n_cjk
-                    if in_table:
-                        inc += len(kw_findall(text)) << _KW_X
-                if in_table and digit_search(text):
-                    inc += _NUM1
-                    if (tag == "td" or tag == "th") and n_chars <= 40 and _is_value_cell(text):
-                        inc += _CELL
-                acc += inc
-                if inc & _MASK >= _CANDIDATE_CJK:
-                    texty.append(i)
+            if text:
+                if first < 0:
+                    buf_append(text)
+                elif line := normalize_space(text):
+                    line_append(line)
+                if not text.isspace():
+                    order_append(child)
+                    info_append(text)
+                    n_chars = len(text.strip())
+                    inc = n_chars << _CHARS_X
+                    in_table = flags & 2 or tag == "table"
+                    if not text.isascii():
+                        n_cjk = len(text) - len(cjk_sub("", text))
+                        inc += n_cjk << _LINK_X if flags & 1 or tag == "a" else n_cjk
+                        if in_table:
+                            inc += len(kw_findall(text)) << _KW_X
+                    if in_table and digit_search(text):
+                        inc += _NUM1
+                        if (tag == "td" or tag == "th") and n_chars <= 40 and _is_value_cell(text):
+                            inc += _CELL
+                    acc += inc
+                    if inc & _MASK >= _CANDIDATE_CJK:
+                        texty.append(i)
             if tag == "tr":
                 acc += _ROW
-            info[i] = (len(order), tag, enter, acc)
+            info[i] = (len(order), tag, enter, acc, first, len(lines))
             continue
-        push((node, i, tag, enter, flags))
+        push((node, i, tag, enter, flags, first))
         if tag == "a":
             flags |= 1
         elif tag == "table":
@@ -407,6 +451,10 @@ def _measure(root: LexborNode, into: PageStats | None = None) -> PageStats:
         while prev is not None:
             push(prev)
             prev = prev.prev
+    if buf:
+        line = normalize_space("".join(buf))
+        if line:
+            line_append(line)
     return ps
 
 
@@ -642,7 +690,7 @@ def strip_chrome(node: LexborNode, stats: PageStats | None = None) -> int:
                 removed += 1
             i += 1
             continue
-        end, tag, enter, leave = rec
+        end, tag, enter, leave = rec[:4]
         if i in cut:  # removed by _cut_after_end_markers
             i = end
             continue

@@ -197,11 +197,14 @@ def _read_html(text: str) -> _Page:
     root = tree.body or tree.root
     if root is None:
         raise NotAReport("empty page: no HTML body")
-    # find_container only reads the tree, so it runs first: one walk then yields the page's
+    # find_container only reads the tree, so it runs first: its walk also yields the page's
     # segments and the container's, which stay the body lines when strip_chrome removes nothing.
     stats = PageStats()  # find_container's measurements, reused by strip_chrome
     container, page.family = find_container(tree, stats)
-    segments, lines = split_segments(root, container)
+    if stats.has(root.mem_id):
+        segments, lines = stats.lines, stats.segments(container.mem_id)
+    else:
+        segments, lines = split_segments(root, container)
     page.metadata, mw = read_metadata(segments, head=head)
     page.warnings.extend(mw)
     if strip_chrome(container, stats) or lines is None:
