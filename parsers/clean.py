@@ -235,7 +235,7 @@ class PageStats:
     records of removed nodes go stale).
     """
 
-    __slots__ = ("end_comments", "index", "info", "lines", "order", "texty")
+    __slots__ = ("end_comments", "index", "info", "lines", "order", "text_after", "text_before", "texty")
 
     def __init__(self) -> None:
         self.order: list[LexborNode] = []
@@ -244,9 +244,15 @@ class PageStats:
         self.end_comments: list[int] = []  # preorder indices of the end-marker comments
         self.texty: list[int] = []  # preorder indices of the elements with _CANDIDATE_CJK or more
         self.lines: list[str] = []  # the root's segments (``iter_segments``)
+        # preorder indices of the block elements with text just before / after them on the same
+        # line (removing such a block joins that text with what is on its other side)
+        self.text_before: set[int] = set()
+        self.text_after: set[int] = set()
 
     def clear(self) -> None:
         self.lines.clear()
+        self.text_before.clear()
+        self.text_after.clear()
         self.order.clear()
         self.info.clear()
         self.index.clear()
@@ -282,6 +288,48 @@ class PageStats:
         rec = self.info[i]
         assert isinstance(rec, tuple)
         return self.lines[rec[4] : rec[5]] if rec[4] >= 0 else None
+
+    def segments_without(self, mem_id: int, removed: list[int]) -> list[str] | None:
+        """``segments(mem_id)`` after the elements at preorder indices ``removed`` (inside it,
+        disjoint) left the tree, when that only drops their lines: each is a SKIP_TAGS element
+        (no lines) or a block element, and no run of removed blocks with only white space
+        between them has text on its line both before and after it (that text would join).
+        None when the lines must be read again."""
+        lines = self.segments(mem_id)
+        if lines is None or not removed:
+            return lines
+        i = self.index[mem_id]
+        base = self.info[i][4] if i else 0  # type: ignore[index]
+        if removed[0] < 0:
+            return None
+        info, before, after = self.info, self.text_before, self.text_after
+        cuts: list[tuple[int, int, int]] = []  # (first line, end line, preorder index)
+        for j in removed:
+            rec = info[j]
+            if rec.__class__ is not tuple:
+                return None  # a text node: its line may hold other text
+            if rec[1] in SKIP_TAGS:  # type: ignore[index]
+                continue
+            if rec[4] < 0:  # type: ignore[index]
+                return None  # an inline element
+            cuts.append((rec[4], rec[5], j))  # type: ignore[index]
+        cuts.sort()
+        out: list[str] = []
+        at = base
+        k = 0
+        while k < len(cuts):
+            first, end, j = cuts[k]
+            joined_before = j in before
+            while k + 1 < len(cuts) and cuts[k + 1][0] == end:  # no line between: one run
+                k += 1
+                end, j = cuts[k][1], cuts[k][2]
+            if joined_before and j in after:
+                return None
+            out.extend(lines[at - base : first - base])
+            at = end
+            k += 1
+        out.extend(lines[at - base :])
+        return out
 
 
 def _children(node: LexborNode) -> Iterator[LexborNode]:
@@ -336,6 +384,8 @@ def _measure(root: LexborNode, into: PageStats | None = None) -> PageStats:
     order_append, info_append, line_append = order.append, info.append, lines.append
     buf: list[str] = []  # text of the line being built
     buf_append = buf.append
+    before_add, after_add = ps.text_before.add, ps.text_after.add
+    last_close = -1  # the block element whose end was the last line break (-1: an opening one)
     while stack:
         node = pop()
         if node.__class__ is tuple:  # leaving an element
@@ -354,11 +404,15 @@ def _measure(root: LexborNode, into: PageStats | None = None) -> PageStats:
                 if (not (d >> _TABLES_X) & _MASK and (d >> _CELLS_X) & _MASK >= 4 and (d >> _KW_X) & _MASK >= 2
                         and (d >> _ROWS_X) & _MASK >= 3 and ((d >> _LINK_X) & _MASK) * 2 < d & _MASK):
                     acc += _TABLE
-            if first >= 0 and buf:  # a block element closes: the line ends
-                line = normalize_space("".join(buf))
-                buf.clear()
-                if line:
-                    line_append(line)
+            if first >= 0:  # a block element closes: the line ends
+                if buf:
+                    line = normalize_space("".join(buf))
+                    buf.clear()
+                    if line:
+                        line_append(line)
+                        if last_close >= 0:
+                            after_add(last_close)
+                last_close = i
             info[i] = (len(order), tag, enter, acc, first, len(lines))
             if (acc - enter) & _MASK >= _CANDIDATE_CJK:
                 texty.append(i)
@@ -403,7 +457,11 @@ def _measure(root: LexborNode, into: PageStats | None = None) -> PageStats:
                 buf.clear()
                 if line:
                     line_append(line)
+                    before_add(i)
+                    if last_close >= 0:
+                        after_add(last_close)
             first = len(lines)
+            last_close = -1
         else:
             first = -1
         child = node.last_child
@@ -411,6 +469,8 @@ def _measure(root: LexborNode, into: PageStats | None = None) -> PageStats:
             if tag == "tr":
                 acc += _ROW
             info[i] = (i + 1, tag, enter, acc, first, len(lines))
+            if first >= 0:
+                last_close = i
             continue
         prev = child.prev
         if prev is None and child.tag == "-text":  # one text node: the commonest leaf
@@ -441,6 +501,8 @@ def _measure(root: LexborNode, into: PageStats | None = None) -> PageStats:
             if tag == "tr":
                 acc += _ROW
             info[i] = (len(order), tag, enter, acc, first, len(lines))
+            if first >= 0:
+                last_close = i
             continue
         push((node, i, tag, enter, flags, first))
         if tag == "a":
@@ -455,6 +517,8 @@ def _measure(root: LexborNode, into: PageStats | None = None) -> PageStats:
         line = normalize_space("".join(buf))
         if line:
             line_append(line)
+            if last_close >= 0:
+                after_add(last_close)
     return ps
 
 
@@ -658,7 +722,7 @@ _CHROME_NAME = re.compile(
 _GUARD_CJK = 300
 
 
-def strip_chrome(node: LexborNode, stats: PageStats | None = None) -> int:
+def strip_chrome(node: LexborNode, stats: PageStats | None = None, removed_at: list[int] | None = None) -> int:
     """Remove chrome inside the container ``node`` (mutated); returns the number of nodes removed.
 
     Report prose and statistics tables are never removed: a block goes by class/id or tag only
@@ -668,15 +732,22 @@ def strip_chrome(node: LexborNode, stats: PageStats | None = None) -> int:
     ``stats`` are ``find_container``'s measurements of the unchanged page (measured here when
     missing). The loop follows their preorder instead of the tree: a removed node's subtree is
     skipped by index, text nodes come with their text, so nodes are not walked twice.
+    ``removed_at``, when given, receives the preorder indices in ``stats`` of the removed nodes
+    (not of text nodes under SKIP_TAGS elements: they hold no segment); -1 when ``stats`` were
+    not usable.
     """
+    if removed_at is None:
+        removed_at = []
     if stats is None or not stats.has(node.mem_id):
         stats = _measure(node)
+        removed_at.append(-1)
     order, info = stats.order, stats.info
     lo = stats.index[node.mem_id]
     top = info[lo]
     assert isinstance(top, tuple)
     hi = top[0]
     removed, cut = _cut_after_end_markers(node, stats, lo, hi)
+    removed_at.extend(cut)
     # Below this index an ancestor's text had no chrome word, so no part of it has: an element's
     # text is a slice of its ancestors' text and cannot have changed before the element is visited
     # (everything removed so far lies before it in preorder, outside its subtree).
@@ -688,6 +759,7 @@ def strip_chrome(node: LexborNode, stats: PageStats | None = None) -> int:
             if rec.__class__ is str and is_chrome_line(rec) and _lone_line(cur := order[i]):  # type: ignore[arg-type]
                 cur.decompose()
                 removed += 1
+                removed_at.append(i)
             i += 1
             continue
         end, tag, enter, leave = rec[:4]
@@ -712,6 +784,7 @@ def strip_chrome(node: LexborNode, stats: PageStats | None = None) -> int:
         if chrome:
             cur.decompose()
             removed += 1
+            removed_at.append(i)
             i = end
             continue
         if tables == 1 and tag == "table" and (d >> _ROWS_X) & _MASK >= 4:

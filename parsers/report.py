@@ -207,8 +207,11 @@ def _read_html(text: str) -> _Page:
         segments, lines = split_segments(root, container)
     page.metadata, mw = read_metadata(segments, head=head)
     page.warnings.extend(mw)
-    if strip_chrome(container, stats) or lines is None:
-        lines = list(iter_segments(container))
+    removed: list[int] = []  # strip_chrome's removals, by preorder index in stats
+    if strip_chrome(container, stats, removed) or lines is None:
+        # removed blocks just lose their lines; other removals make the lines be read again
+        patched = stats.segments_without(container.mem_id, removed) if lines is not None else None
+        lines = patched if patched is not None else list(iter_segments(container))
     page.body_lines = [s for s in lines if not is_chrome_line(s)]
     page.tables = _read_dom_tables(container, page.body_lines)
     return page
