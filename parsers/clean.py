@@ -421,19 +421,22 @@ def _measure(root: LexborNode, into: PageStats | None = None) -> PageStats:
         if tag == "-text":
             text = node.text_content  # type: ignore[union-attr]
             if text:
+                if text.isspace():
+                    if buf:  # (white space that would start a line is stripped anyway)
+                        buf_append(text)
+                    continue
                 buf_append(text)
-                if not text.isspace():
-                    order_append(node)
-                    info_append(text)
-                    inc = len(text.strip()) << _CHARS_X
-                    if not text.isascii():
-                        n_cjk = len(text) - len(cjk_sub("", text))
-                        inc += n_cjk << _LINK_X if flags & 1 else n_cjk
-                        if flags & 2:
-                            inc += len(kw_findall(text)) << _KW_X
-                    if flags & 2 and digit_search(text):
-                        inc += _NUM1
-                    acc += inc
+                order_append(node)
+                info_append(text)
+                inc = len(text.strip()) << _CHARS_X
+                if not text.isascii():
+                    n_cjk = len(text) - len(cjk_sub("", text))
+                    inc += n_cjk << _LINK_X if flags & 1 else n_cjk
+                    if flags & 2:
+                        inc += len(kw_findall(text)) << _KW_X
+                if flags & 2 and digit_search(text):
+                    inc += _NUM1
+                acc += inc
             continue
         if tag is None or tag[0] == "-":  # not an element (element names start with a letter)
             if end_comments and tag == "-comment" and _is_end_comment(node):
@@ -475,29 +478,31 @@ def _measure(root: LexborNode, into: PageStats | None = None) -> PageStats:
         prev = child.prev
         if prev is None and child.tag == "-text":  # one text node: the commonest leaf
             text = child.text_content
-            if text:
+            if text and text.isspace():
+                if first < 0 and buf:
+                    buf_append(text)
+            elif text:
                 if first < 0:
                     buf_append(text)
                 elif line := normalize_space(text):
                     line_append(line)
-                if not text.isspace():
-                    order_append(child)
-                    info_append(text)
-                    n_chars = len(text.strip())
-                    inc = n_chars << _CHARS_X
-                    in_table = flags & 2 or tag == "table"
-                    if not text.isascii():
-                        n_cjk = len(text) - len(cjk_sub("", text))
-                        inc += n_cjk << _LINK_X if flags & 1 or tag == "a" else n_cjk
-                        if in_table:
-                            inc += len(kw_findall(text)) << _KW_X
-                    if in_table and digit_search(text):
-                        inc += _NUM1
-                        if (tag == "td" or tag == "th") and n_chars <= 40 and _is_value_cell(text):
-                            inc += _CELL
-                    acc += inc
-                    if inc & _MASK >= _CANDIDATE_CJK:
-                        texty.append(i)
+                order_append(child)
+                info_append(text)
+                n_chars = len(text.strip())
+                inc = n_chars << _CHARS_X
+                in_table = flags & 2 or tag == "table"
+                if not text.isascii():
+                    n_cjk = len(text) - len(cjk_sub("", text))
+                    inc += n_cjk << _LINK_X if flags & 1 or tag == "a" else n_cjk
+                    if in_table:
+                        inc += len(kw_findall(text)) << _KW_X
+                if in_table and digit_search(text):
+                    inc += _NUM1
+                    if (tag == "td" or tag == "th") and n_chars <= 40 and _is_value_cell(text):
+                        inc += _CELL
+                acc += inc
+                if inc & _MASK >= _CANDIDATE_CJK:
+                    texty.append(i)
             if tag == "tr":
                 acc += _ROW
             info[i] = (len(order), tag, enter, acc, first, len(lines))
