@@ -351,6 +351,24 @@ def _is_value_cell(text: str) -> bool:
     return bool(_VALUE_CELL.match(normalize_space(text)))
 
 
+def _text_counts(text: str) -> tuple[int, int, int, bool]:
+    """What a non-blank text node adds to the running totals: its characters (packed), its CJK
+    characters (to be packed as link text or not), what it adds inside a table (keywords and
+    the number count, packed), and whether a cell holding only it is a value cell."""
+    n_chars = len(text.strip())
+    n_cjk = 0 if text.isascii() else len(text) - len(_CJK_RUN.sub("", text))
+    in_table = len(_STAT_KW.findall(text)) << _KW_X if n_cjk else 0
+    cell = False
+    if _DIGIT.search(text):
+        in_table += _NUM1
+        cell = n_chars <= 40 and _is_value_cell(text)
+    return n_chars << _CHARS_X, n_cjk, in_table, cell
+
+
+#: ``_text_counts`` of short texts (cells and labels repeat on every page of a template)
+_short_text_counts = lru_cache(maxsize=4096)(_text_counts)
+_SHORT_TEXT = 80
+
 _COUNTED_TAGS = frozenset(("tr", "td", "th", "table"))  # the elements whose exit adds a count
 _CJK_RUN = re.compile(r"[\u3400-\u9fff]+")
 
@@ -378,7 +396,7 @@ def _measure(root: LexborNode, into: PageStats | None = None) -> PageStats:
     flags = 0  # 1 = inside a link, 2 = inside a table (numbers and keywords are counted only there)
     stack: list[LexborNode | tuple[LexborNode, int, str, int, int, int]] = [root]
     pop, push = stack.pop, stack.append
-    digit_search, kw_findall, cjk_sub = _DIGIT.search, _STAT_KW.findall, _CJK_RUN.sub
+    short_counts, counts, short = _short_text_counts, _text_counts, _SHORT_TEXT
     skip_tags, block_tags = SKIP_TAGS, BLOCK_TAGS
     end_comments = bool(END_COMMENTS)
     order_append, info_append, line_append = order.append, info.append, lines.append
@@ -428,15 +446,10 @@ def _measure(root: LexborNode, into: PageStats | None = None) -> PageStats:
                 buf_append(text)
                 order_append(node)
                 info_append(text)
-                inc = len(text.strip()) << _CHARS_X
-                if not text.isascii():
-                    n_cjk = len(text) - len(cjk_sub("", text))
-                    inc += n_cjk << _LINK_X if flags & 1 else n_cjk
-                    if flags & 2:
-                        inc += len(kw_findall(text)) << _KW_X
-                if flags & 2 and digit_search(text):
-                    inc += _NUM1
-                acc += inc
+                n_chars, n_cjk, in_table, _ = short_counts(text) if len(text) <= short else counts(text)
+                acc += n_chars + (n_cjk << _LINK_X if flags & 1 else n_cjk)
+                if flags & 2:
+                    acc += in_table
             continue
         if tag is None or tag[0] == "-":  # not an element (element names start with a letter)
             if end_comments and tag == "-comment" and _is_end_comment(node):
@@ -488,17 +501,11 @@ def _measure(root: LexborNode, into: PageStats | None = None) -> PageStats:
                     line_append(line)
                 order_append(child)
                 info_append(text)
-                n_chars = len(text.strip())
-                inc = n_chars << _CHARS_X
-                in_table = flags & 2 or tag == "table"
-                if not text.isascii():
-                    n_cjk = len(text) - len(cjk_sub("", text))
-                    inc += n_cjk << _LINK_X if flags & 1 or tag == "a" else n_cjk
-                    if in_table:
-                        inc += len(kw_findall(text)) << _KW_X
-                if in_table and digit_search(text):
-                    inc += _NUM1
-                    if (tag == "td" or tag == "th") and n_chars <= 40 and _is_value_cell(text):
+                n_chars, n_cjk, in_table, cell = short_counts(text) if len(text) <= short else counts(text)
+                inc = n_chars + (n_cjk << _LINK_X if flags & 1 or tag == "a" else n_cjk)
+                if flags & 2 or tag == "table":
+                    inc += in_table
+                    if cell and (tag == "td" or tag == "th"):
                         inc += _CELL
                 acc += inc
                 if inc & _MASK >= _CANDIDATE_CJK:
