@@ -699,6 +699,12 @@ def _chrome_named(el: LexborNode, tag: str | None = None) -> bool:
         return True
     attrs = el.attributes
     ident, cls = attrs.get("id"), attrs.get("class")
+    return bool(ident or cls) and _chrome_names(ident, cls)
+
+
+@lru_cache(maxsize=4096)
+def _chrome_names(ident: str | None, cls: str | None) -> bool:
+    """Whether an id or one of the classes is a chrome name (the same few repeat on every page)."""
     return bool((ident and _CHROME_NAME.match(ident)) or (cls and any(_CHROME_NAME.match(c) for c in cls.split())))
 
 
@@ -768,7 +774,8 @@ def strip_chrome(node: LexborNode, stats: PageStats | None = None, removed_at: l
     while i < hi:
         rec = info[i]
         if rec.__class__ is not tuple:  # a text node (its text) or an end-marker comment
-            if rec.__class__ is str and is_chrome_line(rec) and _lone_line(cur := order[i]):  # type: ignore[arg-type]
+            if (rec.__class__ is str and i >= skip_hint_below and is_chrome_line(rec)  # type: ignore[arg-type]
+                    and _lone_line(cur := order[i])):
                 cur.decompose()
                 removed += 1
                 removed_at.append(i)
