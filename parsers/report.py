@@ -30,7 +30,7 @@ from .model import EncodingInfo, Fact, Metadata, Report, SpamBlock, Table
 from .script import to_simplified
 from .spam import clean_title, remove_spam, spam_lines, strip_pinyin
 from .tables import grid_rows, is_era1_grid, rows_to_facts, text_rows
-from .text import compact, iter_segments, normalize_space, split_segments
+from .text import compact, iter_segments, last_segment, normalize_space, split_segments
 from .version import PARSER_VERSION
 
 __all__ = ["PARSER_VERSION", "parse_report", "report_id"]
@@ -240,10 +240,8 @@ def _table_title(node: LexborNode) -> str | None:
         prev = cur.prev
         while prev is not None:
             if prev.tag not in ("-text", "-comment") or (prev.text_content or "").strip():
-                segs = list(iter_segments(prev)) if prev.tag != "-text" else [normalize_space(prev.text_content or "")]
-                segs = [s for s in segs if s]
-                if segs:
-                    last = segs[-1]
+                last = last_segment(prev)  # (walked backwards: a long article before it is not read)
+                if last:
                     return last if len(last) <= 60 else None
             prev = prev.prev
         cur = cur.parent
