@@ -11,8 +11,10 @@ and the final filter). Patterns are anchored or limited to short lines, so a rep
 that mentions 网站 or 主办 is never chrome.
 
 All walks are iterative (pages nest 10,000 deep) and linear in the page size. The page is
-measured once (``PageStats``): ``find_container`` walks the body, ``strip_chrome`` reuses the
-records for the container.
+measured once (``PageStats``): ``find_container`` walks the body, and the same walk yields the
+page's text segments and each block's slice of them; ``strip_chrome`` reuses the records for the
+container and says what it removed, so that the container's lines can be patched instead of
+read again.
 """
 
 from __future__ import annotations
