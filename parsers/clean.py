@@ -20,18 +20,16 @@ read again.
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
-from itertools import accumulate
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from parsers.families import END_COMMENTS, END_SELECTORS, FAMILIES
 from parsers.text import BLOCK_TAGS, SKIP_TAGS, iter_segments, normalize_space
 
-__all__ = ["PageStats", "find_container", "is_chrome_line", "strip_chrome", "without_chrome_lines"]
+__all__ = ["PageStats", "find_container", "is_chrome_line", "strip_chrome"]
 
 # --------------------------------------------------------------------------- chrome lines
 
@@ -161,24 +159,6 @@ def is_chrome_line(line: str) -> bool:
     if len(line) > _MAX_RAW_LINE or not _hint_search(line):
         return False
     return _is_chrome_hinted(line)
-
-
-def without_chrome_lines(lines: list[str]) -> list[str]:
-    """``lines`` without the chrome lines (``is_chrome_line``): one search for the chrome words
-    over all of them finds the few lines worth testing (no chrome word spans a line break)."""
-    text = "\n".join(lines)
-    hits = [m.start() for m in _CHROME_HINT.finditer(text)]
-    if not hits:
-        return list(lines)
-    starts = list(accumulate((len(line) + 1 for line in lines), initial=0))  # where each line starts
-    chrome = sorted(k for k in {bisect_right(starts, h) - 1 for h in hits} if is_chrome_line(lines[k]))
-    out: list[str] = []
-    at = 0
-    for k in chrome:
-        out.extend(lines[at:k])
-        at = k + 1
-    out.extend(lines[at:])
-    return out
 
 
 @lru_cache(maxsize=8192)

@@ -18,7 +18,7 @@ from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from .catalogue import era1_catalogue
 from .checks import run_checks
-from .clean import PageStats, find_container, is_chrome_line, strip_chrome, without_chrome_lines
+from .clean import PageStats, find_container, is_chrome_line, strip_chrome
 from .dates import find_year
 from .decode import decode_html
 from .errors import NotAReport, ParseError
@@ -212,7 +212,7 @@ def _read_html(text: str) -> _Page:
         # removed blocks just lose their lines; other removals make the lines be read again
         patched = stats.segments_without(container.mem_id, removed) if lines is not None else None
         lines = patched if patched is not None else list(iter_segments(container))
-    page.body_lines = without_chrome_lines(lines)
+    page.body_lines = [s for s in lines if not is_chrome_line(s)]
     page.tables = _read_dom_tables(container, page.body_lines)
     return page
 

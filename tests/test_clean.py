@@ -565,14 +565,3 @@ def test_segments_from_the_measuring_walk(html: str) -> None:
     patched = stats.segments_without(node.mem_id, removed)
     assert patched is None or patched == list(iter_segments(node))
 
-
-def test_without_chrome_lines_is_the_line_filter() -> None:
-    import random
-
-    from parsers.clean import without_chrome_lines
-
-    pool = [*CHROME, *NOT_CHROME, "正文", "", "> x", "首页>信息公开>年报"]
-    rng = random.Random(5)
-    for _ in range(300):
-        lines = rng.choices(pool, k=rng.randrange(0, 12))
-        assert without_chrome_lines(lines) == [s for s in lines if not is_chrome_line(s)]
