@@ -564,4 +564,3 @@ def test_segments_from_the_measuring_walk(html: str) -> None:
     strip_chrome(node, stats, removed)
     patched = stats.segments_without(node.mem_id, removed)
     assert patched is None or patched == list(iter_segments(node))
-
