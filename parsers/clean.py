@@ -11,8 +11,10 @@ and the final filter). Patterns are anchored or limited to short lines, so a rep
 that mentions 网站 or 主办 is never chrome.
 
 All walks are iterative (pages nest 10,000 deep) and linear in the page size. The page is
-measured once (``PageStats``): ``find_container`` walks the body, ``strip_chrome`` reuses the
-records for the container.
+measured once (``PageStats``): ``find_container`` walks the body, and the same walk yields the
+page's text segments and each block's slice of them; ``strip_chrome`` reuses the records for the
+container and says what it removed, so that the container's lines can be patched instead of
+read again.
 """
 
 from __future__ import annotations
@@ -25,7 +27,7 @@ from functools import lru_cache
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from parsers.families import END_COMMENTS, END_SELECTORS, FAMILIES
-from parsers.text import SKIP_TAGS, iter_segments, normalize_space
+from parsers.text import BLOCK_TAGS, SKIP_TAGS, iter_segments, normalize_space
 
 __all__ = ["PageStats", "find_container", "is_chrome_line", "strip_chrome"]
 
@@ -217,9 +219,10 @@ _CJK_X, _LINK_X, _CHARS_X, _NODES_X, _NUMS_X, _KW_X, _ROWS_X, _CELLS_X, _TABLES_
 _NODE, _NUM1, _ROW, _CELL, _TABLE = (1 << x for x in (_NODES_X, _NUMS_X, _ROWS_X, _CELLS_X, _TABLES_X))
 
 
-#: One element of a measured tree: preorder index just past its subtree, tag, and the packed
-#: running totals when the walk entered and left it — the subtree's totals are the difference.
-_Rec = tuple[int, str, int, int]
+#: One element of a measured tree: preorder index just past its subtree, tag, the packed
+#: running totals when the walk entered and left it — the subtree's totals are the difference —
+#: and, for a block element, its segments' slice of ``PageStats.lines`` (start -1 otherwise).
+_Rec = tuple[int, str, int, int, int, int]
 #: ``PageStats.info`` entry for a comment holding a body-end marker (``END_COMMENTS``)
 _END_COMMENT = 0
 
@@ -234,7 +237,7 @@ class PageStats:
     records of removed nodes go stale).
     """
 
-    __slots__ = ("end_comments", "index", "info", "order", "texty")
+    __slots__ = ("end_comments", "index", "info", "lines", "order", "text_after", "text_before", "texty")
 
     def __init__(self) -> None:
         self.order: list[LexborNode] = []
@@ -242,8 +245,16 @@ class PageStats:
         self.index: dict[int, int] = {}  # mem_id of an element → its preorder index
         self.end_comments: list[int] = []  # preorder indices of the end-marker comments
         self.texty: list[int] = []  # preorder indices of the elements with _CANDIDATE_CJK or more
+        self.lines: list[str] = []  # the root's segments (``iter_segments``)
+        # preorder indices of the block elements with text just before / after them on the same
+        # line (removing such a block joins that text with what is on its other side)
+        self.text_before: set[int] = set()
+        self.text_after: set[int] = set()
 
     def clear(self) -> None:
+        self.lines.clear()
+        self.text_before.clear()
+        self.text_after.clear()
         self.order.clear()
         self.info.clear()
         self.index.clear()
@@ -268,6 +279,60 @@ class PageStats:
     def has(self, mem_id: int) -> bool:
         return mem_id in self.index
 
+    def segments(self, mem_id: int) -> list[str] | None:
+        """``iter_segments`` of a measured element, from the walk: known for the root and block
+        elements (a block starts and ends lines, so its lines are its own); None otherwise."""
+        i = self.index.get(mem_id)
+        if i == 0:
+            return self.lines
+        if i is None:
+            return None
+        rec = self.info[i]
+        assert isinstance(rec, tuple)
+        return self.lines[rec[4] : rec[5]] if rec[4] >= 0 else None
+
+    def segments_without(self, mem_id: int, removed: list[int]) -> list[str] | None:
+        """``segments(mem_id)`` after the elements at preorder indices ``removed`` (inside it,
+        disjoint) left the tree, when that only drops their lines: each is a SKIP_TAGS element
+        (no lines) or a block element, and no run of removed blocks with only white space
+        between them has text on its line both before and after it (that text would join).
+        None when the lines must be read again."""
+        lines = self.segments(mem_id)
+        if lines is None or not removed:
+            return lines
+        i = self.index[mem_id]
+        base = self.info[i][4] if i else 0  # type: ignore[index]
+        if removed[0] < 0:
+            return None
+        info, before, after = self.info, self.text_before, self.text_after
+        cuts: list[tuple[int, int, int]] = []  # (first line, end line, preorder index)
+        for j in removed:
+            rec = info[j]
+            if rec.__class__ is not tuple:
+                return None  # a text node: its line may hold other text
+            if rec[1] in SKIP_TAGS:  # type: ignore[index]
+                continue
+            if rec[4] < 0:  # type: ignore[index]
+                return None  # an inline element
+            cuts.append((rec[4], rec[5], j))  # type: ignore[index]
+        cuts.sort()
+        out: list[str] = []
+        at = base
+        k = 0
+        while k < len(cuts):
+            first, end, j = cuts[k]
+            joined_before = j in before
+            while k + 1 < len(cuts) and cuts[k + 1][0] == end:  # no line between: one run
+                k += 1
+                end, j = cuts[k][1], cuts[k][2]
+            if joined_before and j in after:
+                return None
+            out.extend(lines[at - base : first - base])
+            at = end
+            k += 1
+        out.extend(lines[at - base :])
+        return out
+
 
 def _children(node: LexborNode) -> Iterator[LexborNode]:
     child = node.child
@@ -288,12 +353,31 @@ def _is_value_cell(text: str) -> bool:
     return bool(_VALUE_CELL.match(normalize_space(text)))
 
 
+def _text_counts(text: str) -> tuple[int, int, int, bool]:
+    """What a non-blank text node adds to the running totals: its characters (packed), its CJK
+    characters (to be packed as link text or not), what it adds inside a table (keywords and
+    the number count, packed), and whether a cell holding only it is a value cell."""
+    n_chars = len(text.strip())
+    n_cjk = 0 if text.isascii() else len(text) - len(_CJK_RUN.sub("", text))
+    in_table = len(_STAT_KW.findall(text)) << _KW_X if n_cjk else 0
+    cell = False
+    if _DIGIT.search(text):
+        in_table += _NUM1
+        cell = n_chars <= 40 and _is_value_cell(text)
+    return n_chars << _CHARS_X, n_cjk, in_table, cell
+
+
+#: ``_text_counts`` of short texts (cells and labels repeat on every page of a template)
+_short_text_counts = lru_cache(maxsize=4096)(_text_counts)
+_SHORT_TEXT = 80
+
 _COUNTED_TAGS = frozenset(("tr", "td", "th", "table"))  # the elements whose exit adds a count
 _CJK_RUN = re.compile(r"[\u3400-\u9fff]+")
 
 
 def _measure(root: LexborNode, into: PageStats | None = None) -> PageStats:
-    """Text statistics for every element under ``root`` in one preorder walk (no recursion).
+    """Text statistics for every element under ``root``, and its segments, in one preorder walk
+    (no recursion).
 
     Instead of summing child records, the walk keeps running totals over the text nodes (and
     counts of rows, value cells, statistics tables) and snapshots them when it enters and leaves
@@ -302,22 +386,30 @@ def _measure(root: LexborNode, into: PageStats | None = None) -> PageStats:
     Elements without children or with one text node (most cells, spans, paragraphs) are done at
     once; the others push a tuple to be left later. The link/table flags of the enclosing
     elements are a plain variable: an element's descendants pop before its exit tuple, which
-    restores the flags of its parent."""
+    restores the flags of its parent.
+
+    The same walk builds ``iter_segments(root)`` (``PageStats.lines``): text is joined until a
+    block element opens or closes, so a block element's own segments are a slice of them (a
+    separate segment walk cost as much as a third of this one)."""
     ps = into if into is not None else PageStats()
     ps.clear()
-    order, info, index, end_marks, texty = ps.order, ps.info, ps.index, ps.end_comments, ps.texty
+    order, info, index, end_marks, texty, lines = ps.order, ps.info, ps.index, ps.end_comments, ps.texty, ps.lines
     acc = 0  # the packed running totals
     flags = 0  # 1 = inside a link, 2 = inside a table (numbers and keywords are counted only there)
-    stack: list[LexborNode | tuple[LexborNode, int, str, int, int]] = [root]
+    stack: list[LexborNode | tuple[LexborNode, int, str, int, int, int]] = [root]
     pop, push = stack.pop, stack.append
-    digit_search, kw_findall, cjk_sub = _DIGIT.search, _STAT_KW.findall, _CJK_RUN.sub
-    skip_tags = SKIP_TAGS
+    short_counts, counts, short = _short_text_counts, _text_counts, _SHORT_TEXT
+    skip_tags, block_tags = SKIP_TAGS, BLOCK_TAGS
     end_comments = bool(END_COMMENTS)
-    order_append, info_append = order.append, info.append
+    order_append, info_append, line_append = order.append, info.append, lines.append
+    buf: list[str] = []  # text of the line being built
+    buf_append = buf.append
+    before_add, after_add = ps.text_before.add, ps.text_after.add
+    last_close = -1  # the block element whose end was the last line break (-1: an opening one)
     while stack:
         node = pop()
         if node.__class__ is tuple:  # leaving an element
-            node, i, tag, enter, flags = node  # type: ignore[misc]
+            node, i, tag, enter, flags, first = node  # type: ignore[misc]
             if tag not in _COUNTED_TAGS:
                 pass
             elif tag == "tr":
@@ -332,25 +424,34 @@ def _measure(root: LexborNode, into: PageStats | None = None) -> PageStats:
                 if (not (d >> _TABLES_X) & _MASK and (d >> _CELLS_X) & _MASK >= 4 and (d >> _KW_X) & _MASK >= 2
                         and (d >> _ROWS_X) & _MASK >= 3 and ((d >> _LINK_X) & _MASK) * 2 < d & _MASK):
                     acc += _TABLE
-            info[i] = (len(order), tag, enter, acc)
+            if first >= 0:  # a block element closes: the line ends
+                if buf:
+                    line = normalize_space("".join(buf))
+                    buf.clear()
+                    if line:
+                        line_append(line)
+                        if last_close >= 0:
+                            after_add(last_close)
+                last_close = i
+            info[i] = (len(order), tag, enter, acc, first, len(lines))
             if (acc - enter) & _MASK >= _CANDIDATE_CJK:
                 texty.append(i)
             continue
         tag = node.tag  # type: ignore[union-attr]
         if tag == "-text":
             text = node.text_content  # type: ignore[union-attr]
-            if text and not text.isspace():
+            if text:
+                if text.isspace():
+                    if buf:  # (white space that would start a line is stripped anyway)
+                        buf_append(text)
+                    continue
+                buf_append(text)
                 order_append(node)
                 info_append(text)
-                inc = len(text.strip()) << _CHARS_X
-                if not text.isascii():
-                    n_cjk = len(text) - len(cjk_sub("", text))
-                    inc += n_cjk << _LINK_X if flags & 1 else n_cjk
-                    if flags & 2:
-                        inc += len(kw_findall(text)) << _KW_X
-                if flags & 2 and digit_search(text):
-                    inc += _NUM1
-                acc += inc
+                n_chars, n_cjk, in_table, _ = short_counts(text) if len(text) <= short else counts(text)
+                acc += n_chars + (n_cjk << _LINK_X if flags & 1 else n_cjk)
+                if flags & 2:
+                    acc += in_table
             continue
         if tag is None or tag[0] == "-":  # not an element (element names start with a letter)
             if end_comments and tag == "-comment" and _is_end_comment(node):
@@ -365,40 +466,59 @@ def _measure(root: LexborNode, into: PageStats | None = None) -> PageStats:
         enter = acc
         acc += _NODE
         if tag in skip_tags:
-            info[i] = (i + 1, tag, enter, acc)
+            n = len(lines)
+            info[i] = (i + 1, tag, enter, acc, -1, n)
             continue
+        if tag in block_tags:
+            if buf:  # a block element opens: the line ends
+                line = normalize_space("".join(buf))
+                buf.clear()
+                if line:
+                    line_append(line)
+                    before_add(i)
+                    if last_close >= 0:
+                        after_add(last_close)
+            first = len(lines)
+            last_close = -1
+        else:
+            first = -1
         child = node.last_child
         if child is None:
             if tag == "tr":
                 acc += _ROW
-            info[i] = (i + 1, tag, enter, acc)
+            info[i] = (i + 1, tag, enter, acc, first, len(lines))
+            if first >= 0:
+                last_close = i
             continue
         prev = child.prev
         if prev is None and child.tag == "-text":  # one text node: the commonest leaf
             text = child.text_content
-            if text and not text.isspace():
+            if text and text.isspace():
+                if first < 0 and buf:
+                    buf_append(text)
+            elif text:
+                if first < 0:
+                    buf_append(text)
+                elif line := normalize_space(text):
+                    line_append(line)
                 order_append(child)
                 info_append(text)
-                n_chars = len(text.strip())
-                inc = n_chars << _CHARS_X
-                in_table = flags & 2 or tag == "table"
-                if not text.isascii():
-                    n_cjk = len(text) - len(cjk_sub("", text))
-                    inc += n_cjk << _LINK_X if flags & 1 or tag == "a" else n_cjk
-                    if in_table:
-                        inc += len(kw_findall(text)) << _KW_X
-                if in_table and digit_search(text):
-                    inc += _NUM1
-                    if (tag == "td" or tag == "th") and n_chars <= 40 and _is_value_cell(text):
+                n_chars, n_cjk, in_table, cell = short_counts(text) if len(text) <= short else counts(text)
+                inc = n_chars + (n_cjk << _LINK_X if flags & 1 or tag == "a" else n_cjk)
+                if flags & 2 or tag == "table":
+                    inc += in_table
+                    if cell and (tag == "td" or tag == "th"):
                         inc += _CELL
                 acc += inc
                 if inc & _MASK >= _CANDIDATE_CJK:
                     texty.append(i)
             if tag == "tr":
                 acc += _ROW
-            info[i] = (len(order), tag, enter, acc)
+            info[i] = (len(order), tag, enter, acc, first, len(lines))
+            if first >= 0:
+                last_close = i
             continue
-        push((node, i, tag, enter, flags))
+        push((node, i, tag, enter, flags, first))
         if tag == "a":
             flags |= 1
         elif tag == "table":
@@ -407,6 +527,12 @@ def _measure(root: LexborNode, into: PageStats | None = None) -> PageStats:
         while prev is not None:
             push(prev)
             prev = prev.prev
+    if buf:
+        line = normalize_space("".join(buf))
+        if line:
+            line_append(line)
+            if last_close >= 0:
+                after_add(last_close)
     return ps
 
 
@@ -575,6 +701,12 @@ def _chrome_named(el: LexborNode, tag: str | None = None) -> bool:
         return True
     attrs = el.attributes
     ident, cls = attrs.get("id"), attrs.get("class")
+    return bool(ident or cls) and _chrome_names(ident, cls)
+
+
+@lru_cache(maxsize=4096)
+def _chrome_names(ident: str | None, cls: str | None) -> bool:
+    """Whether an id or one of the classes is a chrome name (the same few repeat on every page)."""
     return bool((ident and _CHROME_NAME.match(ident)) or (cls and any(_CHROME_NAME.match(c) for c in cls.split())))
 
 
@@ -610,7 +742,7 @@ _CHROME_NAME = re.compile(
 _GUARD_CJK = 300
 
 
-def strip_chrome(node: LexborNode, stats: PageStats | None = None) -> int:
+def strip_chrome(node: LexborNode, stats: PageStats | None = None, removed_at: list[int] | None = None) -> int:
     """Remove chrome inside the container ``node`` (mutated); returns the number of nodes removed.
 
     Report prose and statistics tables are never removed: a block goes by class/id or tag only
@@ -620,15 +752,22 @@ def strip_chrome(node: LexborNode, stats: PageStats | None = None) -> int:
     ``stats`` are ``find_container``'s measurements of the unchanged page (measured here when
     missing). The loop follows their preorder instead of the tree: a removed node's subtree is
     skipped by index, text nodes come with their text, so nodes are not walked twice.
+    ``removed_at``, when given, receives the preorder indices in ``stats`` of the removed nodes
+    (not of text nodes under SKIP_TAGS elements: they hold no segment); -1 when ``stats`` were
+    not usable.
     """
+    if removed_at is None:
+        removed_at = []
     if stats is None or not stats.has(node.mem_id):
         stats = _measure(node)
+        removed_at.append(-1)
     order, info = stats.order, stats.info
     lo = stats.index[node.mem_id]
     top = info[lo]
     assert isinstance(top, tuple)
     hi = top[0]
     removed, cut = _cut_after_end_markers(node, stats, lo, hi)
+    removed_at.extend(cut)
     # Below this index an ancestor's text had no chrome word, so no part of it has: an element's
     # text is a slice of its ancestors' text and cannot have changed before the element is visited
     # (everything removed so far lies before it in preorder, outside its subtree).
@@ -637,12 +776,14 @@ def strip_chrome(node: LexborNode, stats: PageStats | None = None) -> int:
     while i < hi:
         rec = info[i]
         if rec.__class__ is not tuple:  # a text node (its text) or an end-marker comment
-            if rec.__class__ is str and is_chrome_line(rec) and _lone_line(cur := order[i]):  # type: ignore[arg-type]
+            if (rec.__class__ is str and i >= skip_hint_below and is_chrome_line(rec)  # type: ignore[arg-type]
+                    and _lone_line(cur := order[i])):
                 cur.decompose()
                 removed += 1
+                removed_at.append(i)
             i += 1
             continue
-        end, tag, enter, leave = rec
+        end, tag, enter, leave, _, _ = rec
         if i in cut:  # removed by _cut_after_end_markers
             i = end
             continue
@@ -664,6 +805,7 @@ def strip_chrome(node: LexborNode, stats: PageStats | None = None) -> int:
         if chrome:
             cur.decompose()
             removed += 1
+            removed_at.append(i)
             i = end
             continue
         if tables == 1 and tag == "table" and (d >> _ROWS_X) & _MASK >= 4:

@@ -30,7 +30,7 @@ from .model import EncodingInfo, Fact, Metadata, Report, SpamBlock, Table
 from .script import to_simplified
 from .spam import clean_title, remove_spam, spam_lines, strip_pinyin
 from .tables import grid_rows, is_era1_grid, rows_to_facts, text_rows
-from .text import compact, iter_segments, normalize_space, split_segments
+from .text import compact, iter_segments, last_segment, normalize_space, split_segments
 from .version import PARSER_VERSION
 
 __all__ = ["PARSER_VERSION", "parse_report", "report_id"]
@@ -197,15 +197,21 @@ def _read_html(text: str) -> _Page:
     root = tree.body or tree.root
     if root is None:
         raise NotAReport("empty page: no HTML body")
-    # find_container only reads the tree, so it runs first: one walk then yields the page's
+    # find_container only reads the tree, so it runs first: its walk also yields the page's
     # segments and the container's, which stay the body lines when strip_chrome removes nothing.
     stats = PageStats()  # find_container's measurements, reused by strip_chrome
     container, page.family = find_container(tree, stats)
-    segments, lines = split_segments(root, container)
+    if stats.has(root.mem_id):
+        segments, lines = stats.lines, stats.segments(container.mem_id)
+    else:
+        segments, lines = split_segments(root, container)
     page.metadata, mw = read_metadata(segments, head=head)
     page.warnings.extend(mw)
-    if strip_chrome(container, stats) or lines is None:
-        lines = list(iter_segments(container))
+    removed: list[int] = []  # strip_chrome's removals, by preorder index in stats
+    if strip_chrome(container, stats, removed) or lines is None:
+        # removed blocks just lose their lines; other removals make the lines be read again
+        patched = stats.segments_without(container.mem_id, removed) if lines is not None else None
+        lines = patched if patched is not None else list(iter_segments(container))
     page.body_lines = [s for s in lines if not is_chrome_line(s)]
     page.tables = _read_dom_tables(container, page.body_lines)
     return page
@@ -234,10 +240,8 @@ def _table_title(node: LexborNode) -> str | None:
         prev = cur.prev
         while prev is not None:
             if prev.tag not in ("-text", "-comment") or (prev.text_content or "").strip():
-                segs = list(iter_segments(prev)) if prev.tag != "-text" else [normalize_space(prev.text_content or "")]
-                segs = [s for s in segs if s]
-                if segs:
-                    last = segs[-1]
+                last = last_segment(prev)  # (walked backwards: a long article before it is not read)
+                if last:
                     return last if len(last) <= 60 else None
             prev = prev.prev
         cur = cur.parent

@@ -20,6 +20,7 @@ __all__ = [
     "compact",
     "fold_width",
     "iter_segments",
+    "last_segment",
     "normalize_label",
     "normalize_space",
     "node_text",
@@ -196,6 +197,52 @@ def _walk(node: LexborNode, cut: int) -> Iterator[str | None]:
         line = normalize_space("".join(buf))
         if line:
             yield line
+
+
+def last_segment(node: LexborNode) -> str | None:
+    """The last segment of ``node`` (``iter_segments(node)``'s last), or None: the same walk
+    run backwards, so it stops in the last lines instead of reading a whole article to find
+    a table's caption. Lines are text between block boundaries either way; a backward walk
+    meets a block's end first and gathers each line's pieces last to first."""
+    if node.tag_id == _TEXT_ID:
+        return normalize_space(node.text_content or "") or None
+    buf: list[str] = []
+    stack: list[LexborNode | None] = [node]
+    pop, push = stack.pop, stack.append
+    kinds = _KIND
+    while stack:
+        cur = pop()
+        if cur is None:  # a block element opens (walking backwards): the line ends
+            if buf:
+                line = normalize_space("".join(reversed(buf)))
+                buf = []
+                if line:
+                    return line
+            continue
+        kind = kinds.get(cur.tag_id)
+        if kind is not None:
+            if kind == 0:
+                text = cur.text_content
+                if text:
+                    buf.append(text)
+                continue
+            if kind == 1:
+                continue
+            if buf:  # a block element closes (walking backwards): the line ends
+                line = normalize_space("".join(reversed(buf)))
+                buf = []
+                if line:
+                    return line
+            push(None)
+        child = cur.first_child
+        while child is not None:
+            push(child)
+            child = child.next
+    if buf:
+        line = normalize_space("".join(reversed(buf)))
+        if line:
+            return line
+    return None
 
 
 def node_text(node: LexborNode, sep: str = "\n") -> str:

@@ -531,3 +531,36 @@ def test_strip_chrome_reusing_the_measurements_is_the_same(html: str) -> None:
         n = strip_chrome(node, stats if reuse else None)
         results.append((family, n, node.html))
     assert results[0] == results[1]
+
+
+_LINE_CASES = [
+    "<div>正文<p>第一段</p>尾巴</div>",
+    "<div>a <p>打印本页</p> b</div>",
+    "<div><p>正文一</p> <div class='share'>分享到：</div> <p>正文二</p></div>",
+    "<div>前 <span>x</span><div>关闭窗口</div><div>打印</div> 后<p>p</p></div>",
+    "<div><p>one</p><nav>首页 > 信息公开 > 年报</nav>tail<br>more</div>",
+    "<div><span>2011</span>年<span>9</span>月<script>x</script><p>文</p>  <p>　</p>\u200b</div>",
+    "<div><table><tr><td>1</td><td>当前位置：首页</td></tr></table>正文<footer>版权所有</footer></div>",
+]
+
+
+@pytest.mark.parametrize("html", _LINE_CASES + [TRS, HANWEB, VSB])
+def test_segments_from_the_measuring_walk(html: str) -> None:
+    """The measuring walk's segments are iter_segments' (the page's and a block's), and after
+    strip_chrome the patched container lines, when given, are what a new walk reads."""
+    from parsers.clean import PageStats, _measure
+    from parsers.text import iter_segments
+
+    tree = LexborHTMLParser(html)
+    stats = _measure(tree.body)
+    assert stats.lines == list(iter_segments(tree.body))
+    for node in tree.body.traverse():
+        lines = stats.segments(node.mem_id)
+        assert lines is None or lines == list(iter_segments(node))
+    tree = LexborHTMLParser(html)
+    stats = PageStats()
+    node, _family = find_container(tree, stats)
+    removed: list[int] = []
+    strip_chrome(node, stats, removed)
+    patched = stats.segments_without(node.mem_id, removed)
+    assert patched is None or patched == list(iter_segments(node))

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 from selectolax.lexbor import LexborHTMLParser
@@ -112,3 +113,22 @@ def test_split_segments_as_two_walks() -> None:
             assert segments == whole
             if lines is not None:
                 assert lines == list(iter_segments(inner))
+
+
+@pytest.mark.parametrize(
+    "html",
+    [
+        "<div>正文<p>第一段</p>尾巴 </div>",
+        "<div><p>一</p><p><span>二</span>三<br></p>\n  </div>",
+        "<div><p>表一</p><table><tr><td>a</td><td> </td></tr></table><script>s</script></div>",
+        "<div><p> </p><!-- c --></div>",
+    ],
+)
+def test_last_segment_is_the_last_of_iter_segments(html: str) -> None:
+    from parsers.text import last_segment
+
+    tree = LexborHTMLParser(html)
+    for node in tree.body.traverse(include_text=True):
+        segs = list(iter_segments(node))
+        expected = (normalize_space(node.text_content or "") or None) if node.tag == "-text" else (segs[-1] if segs else None)
+        assert last_segment(node) == expected
