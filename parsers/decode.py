@@ -34,7 +34,7 @@ from dataclasses import dataclass
 from parsers.errors import NotAReport
 from parsers.model import EncodingInfo
 
-__all__ = ["DETECT_MIN_TEXT", "PRESCAN_BYTES", "Decoded", "decode_html", "sniff_binary"]
+__all__ = ["DETECT_MIN_TEXT", "PRESCAN_BYTES", "Decoded", "decode_html", "non_ascii", "sniff_binary"]
 
 #: How much of the head the ``<meta>`` prescan reads. Browsers stop at 1024 bytes; spam
 #: scripts at the top of ``<head>`` push real metas well past that, so read further.
@@ -378,11 +378,16 @@ _MOJIBAKE_KINDS = {
 
 
 def _mojibake(text: str) -> tuple[int, list[str]]:
-    """Count mojibake signatures in ``text``; return (hits, kinds found, sorted)."""
+    """Count mojibake signatures in ``text``; return (hits, kinds found, sorted).
+
+    Every character a signature starts with is non-ASCII, and report pages are mostly ASCII
+    markup (5–25 % of their characters are not): which of them occur is found by one scan of
+    :func:`non_ascii`, and only their positions are visited (the counts do not depend on the
+    order of the visits)."""
+    found = set(_FIRST_RE.findall(non_ascii(text)))
     strong = weak = gbku8 = latin = 0
     size = len(text)
-    for m in _FIRST_RE.finditer(text):
-        i = m.start()
+    for i in _positions(text, found):
         ch = text[i]
         if ch == "\ufffd":
             if (i and "\u0100" <= text[i - 1] <= "\u07ff") or (
@@ -404,6 +409,20 @@ def _mojibake(text: str) -> tuple[int, list[str]]:
     return sum(counts.values()), sorted(_MOJIBAKE_KINDS[k] for k, v in counts.items() if v)
 
 
+def _positions(text: str, chars: set[str]) -> list[int]:
+    """Every index of ``text`` holding one of ``chars``, ascending (``str.find`` per character:
+    a page holds a few of them if any, and each search skips ahead in C)."""
+    out: list[int] = []
+    for ch in chars:
+        i = text.find(ch)
+        while i >= 0:
+            out.append(i)
+            i = text.find(ch, i + 1)
+    if len(chars) > 1:
+        out.sort()
+    return out
+
+
 def _sample(text: str) -> str:
     """Up to _SAMPLE_CHARS non-ASCII, non-space characters from the start of ``text``.
 
@@ -417,10 +436,17 @@ def _sample(text: str) -> str:
         size *= 4
 
 
+def non_ascii(text: str) -> str:
+    """``text`` without its ASCII characters, in order. Done on UTF-8 bytes: one C-level byte
+    deletion (~1 ns a character) instead of a regex scan (~3–10 ns a character); a test for
+    non-ASCII characters then scans only these (a tenth of a page's characters or less)."""
+    return text.encode("utf-8", "surrogatepass").translate(None, _ASCII).decode("utf-8", "surrogatepass")
+
+
 def _sampled(text: str) -> str:
     """``text`` without ASCII, white space and U+FEFF. Done on UTF-8 bytes: one C-level byte
     deletion instead of a regex match per ASCII run (thousands on a page)."""
-    kept = text.encode("utf-8", "surrogatepass").translate(None, _ASCII).decode("utf-8", "surrogatepass")
+    kept = non_ascii(text)
     # every character of _WIDE_SPACE is non-printable, so a printable rest has none
     return kept if kept.isprintable() else _WIDE_SPACE_RE.sub("", kept)
 
