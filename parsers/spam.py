@@ -33,6 +33,8 @@ from parsers.spam_evidence import (
     _SKIP_TEXT,
     _children,
     _Ev,
+    _has_footer_mark,
+    _has_zero_width,
     _hidden_css,
     _hidden_is_spam,
     _hidden_style,
@@ -53,7 +55,7 @@ from parsers.spam_lexicon import (
     spam_lines,
 )
 from parsers.spam_pinyin import strip_pinyin
-from parsers.text import _ZERO_WIDTH, normalize_space
+from parsers.text import normalize_space
 
 __all__ = ["clean_title", "is_spam_line", "remove_spam", "spam_lines", "strip_pinyin"]
 
@@ -300,7 +302,7 @@ def _clean_body(body: LexborNode) -> bool:
     piece of it, and with no zero-width character on the page normalising a text only
     changes its white space, so a lexicon term anywhere would show a piece here."""
     text = body.text(deep=True)
-    if _STRONG_PIECE.search(text) or _ZERO_WIDTH.search(text):
+    if _STRONG_PIECE.search(text) or _has_zero_width(text):
         return False
     if body.css_first("iframe, frame, marquee") is not None:
         return False
@@ -344,9 +346,9 @@ def _inert(node: LexborNode, ev: _Ev, after_footer: bool, marquees: set[int]) ->
             or node.mem_id in marquees):
         return None
     text = node.text(deep=True, separator="\x00")  # every text node, script text too
-    if _STRONG_PIECE.search(text) or _ZERO_WIDTH.search(text):
+    if _STRONG_PIECE.search(text) or _has_zero_width(text):
         return False
-    return after_footer or ev.n_footer > 0 or _FOOTER_MARK.search(text) is None
+    return after_footer or ev.n_footer > 0 or not _has_footer_mark(text)
 
 
 def _judge(col: _Collector, node: LexborNode, tag: str, ev: _Ev, hid_classes: frozenset[str], hid_ids: frozenset[str],

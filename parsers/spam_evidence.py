@@ -159,6 +159,27 @@ _FOOTER_MARK = re.compile(
 )
 
 
+
+
+def _has_footer_mark(text: str) -> bool:
+    """``_FOOTER_MARK.search(text)``, for long texts (a subtree's): every match holds one of
+    these substrings, and a substring test skips through a text in C many times faster than
+    the alternation's scan (~5 ns a character)."""
+    return (
+        "标识码" in text or "標識碼" in text or "ICP" in text or "安备" in text or "安備" in text
+        or "版权所有" in text or "版權所有" in text
+    ) and _FOOTER_MARK.search(text) is not None
+
+
+def _has_zero_width(text: str) -> bool:
+    """``parsers.text._ZERO_WIDTH.search(text)`` (``[\u200b-\u200f\u2060\ufeff]``) for long texts,
+    by one fast character search per member instead of a class scan (~5 ns a character)."""
+    return (
+        "\u200b" in text or "\u200c" in text or "\u200d" in text or "\u200e" in text or "\u200f" in text
+        or "\u2060" in text or "\ufeff" in text
+    )
+
+
 @dataclass(slots=True)
 class _Ev:
     """Evidence gathered over a subtree (or a run of siblings)."""
@@ -312,7 +333,7 @@ def _plain_ev(node: LexborNode) -> _Ev | None:
     if _STRONG_PIECE.search(text):
         return None  # a hit in one text node holds a piece, and so does ``text``
     ev = _Ev(chars=len(text) - text.count("\x00"))
-    if _FOOTER_MARK.search(text):
+    if _has_footer_mark(text):
         ev.n_footer = sum(1 for part in text.split("\x00") if _FOOTER_MARK.search(part))
     return ev
 
