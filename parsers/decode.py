@@ -29,7 +29,7 @@ from __future__ import annotations
 import codecs
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from parsers.errors import NotAReport
 from parsers.model import EncodingInfo
@@ -64,6 +64,9 @@ class Decoded:
     text: str
     info: EncodingInfo
     warnings: tuple[str, ...] = ()
+    #: :func:`non_ascii` of ``text`` (computed anyway for the mojibake count), for later
+    #: stages that scan the non-ASCII characters only (:func:`parsers.script.to_simplified`)
+    wide: str = field(default="", repr=False, compare=False)
 
 
 # --------------------------------------------------------------------------------------------
@@ -377,14 +380,14 @@ _MOJIBAKE_KINDS = {
 }
 
 
-def _mojibake(text: str) -> tuple[int, list[str]]:
+def _mojibake(text: str, wide: str | None = None) -> tuple[int, list[str]]:
     """Count mojibake signatures in ``text``; return (hits, kinds found, sorted).
 
     Every character a signature starts with is non-ASCII, and report pages are mostly ASCII
     markup (5–25 % of their characters are not): which of them occur is found by one scan of
-    :func:`non_ascii`, and only their positions are visited (the counts do not depend on the
-    order of the visits)."""
-    found = set(_FIRST_RE.findall(non_ascii(text)))
+    :func:`non_ascii` (``wide``, when the caller has it), and only their positions are visited
+    (the counts do not depend on the order of the visits)."""
+    found = set(_FIRST_RE.findall(non_ascii(text) if wide is None else wide))
     strong = weak = gbku8 = latin = 0
     size = len(text)
     for i in _positions(text, found):
@@ -619,7 +622,8 @@ def _finish(
             f"encoding: {replacement} U+FFFD replacement character(s) already in the bytes "
             "(page damaged before it was saved)"
         )
-    hits, kinds = _mojibake(text)
+    wide = non_ascii(text)
+    hits, kinds = _mojibake(text, wide)
     if hits:
         warnings.append(f"encoding: {hits} mojibake signature(s) ({', '.join(kinds)})")
     info = EncodingInfo(
@@ -630,7 +634,7 @@ def _finish(
         replacement_chars=replacement,
         mojibake_hits=hits,
     )
-    return Decoded(text=text, info=info, warnings=tuple(warnings))
+    return Decoded(text=text, info=info, warnings=tuple(warnings), wide=wide)
 
 
 def _decode_unmarked(

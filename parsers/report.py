@@ -75,17 +75,20 @@ def parse_report(
     """Parse one saved report page. ``headers`` are HTTP response headers (any case)."""
     hdrs = {k.lower(): v for k, v in (headers or {}).items()}
     warnings: list[str] = []
+    wide: tuple[str, str] | None = None  # (text, its non-ASCII characters) from decoding
     if isinstance(body, str):
         text, info = body, EncodingInfo(used="utf-8", source="str")
     else:
         decoded = decode_html(body, hdrs, location=location)
         text, info = decoded.text, decoded.info
         warnings.extend(decoded.warnings)
+        wide = (decoded.text, decoded.wide)
     text = _limit_size(text, location)
     text, n_pinyin = strip_pinyin(text)
     if n_pinyin:
         warnings.append(f"spam: removed {n_pinyin} injected pinyin syllables")
-    text, script = to_simplified(text)
+    # decoding's non-ASCII characters serve while the text is still the decoded one
+    text, script = to_simplified(text, wide=wide[1] if wide is not None and wide[0] is text else None)
     if _looks_like_html(text):
         page = _read_html(text)
     else:

@@ -73,11 +73,13 @@ def _unchanged(text: str) -> bool:
     return changeable is not None and changeable.search(text) is None
 
 
-def to_simplified(text: str) -> tuple[str, str]:
-    """Return (simplified text, original script: ``simplified`` or ``traditional``)."""
+def to_simplified(text: str, *, wide: str | None = None) -> tuple[str, str]:
+    """Return (simplified text, original script: ``simplified`` or ``traditional``).
+    ``wide``: ``non_ascii(text)`` when the caller has it (decoding computes it)."""
     # Pages are mostly ASCII markup: both scans below run over the non-ASCII characters only
     # (the CJK ones are among them), a tenth of the page or less.
-    wide = non_ascii(text)
+    if wide is None:
+        wide = non_ascii(text)
     if _unchanged(wide):
         return text, "simplified"
     converted = _converter().convert(text)
