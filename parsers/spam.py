@@ -125,23 +125,33 @@ def _head_spam(tree: LexborHTMLParser, col: _Collector) -> None:
                 child.decompose()
             if cleaned:
                 title.insert_child(cleaned)
-    for meta in tree.css("meta[name], meta[http-equiv]"):
-        name = (meta.attributes.get("name") or meta.attributes.get("http-equiv") or "").lower()
-        content = meta.attributes.get("content") or ""
-        if name in ("keywords", "description") and _text_hits(content) + sum(
-            _token_is_spam(t) for t in re.split(r"[\s,，|、_]+", content) if t
-        ) >= 2:
-            col.remove([meta], ("meta_stuffing", f"lexicon_hits:{_text_hits(content)}"), 0, "head", content)
-        elif name == "refresh":
-            m = re.search(r"url\s*=\s*['\"]?([^'\"\s>]+)", content, re.I)
-            host = _host_of(m.group(1)) if m else None
-            if host and not _GOV_HOST.search(host):
-                col.remove([meta], ("refresh_redirect", host), 0, "head")
+    # One selector, not ``meta[name], meta[http-equiv]`` (lexbor's cost grows with each selector
+    # of a list); that list reported a meta once per attribute it holds, one after the other,
+    # so a meta with both is still judged twice (and, if spam, recorded twice).
+    for meta in tree.css("meta"):
+        attrs = meta.attributes
+        for _ in range(("name" in attrs) + ("http-equiv" in attrs)):
+            _judge_meta(meta, col)
     for script in tree.css("script"):
         code = script.text(deep=True)
         if code and _cloaking(code) and "_ideConac" not in code and "jiucuo" not in code:
             position = "head" if _in_head(script) else "in_body"
             col.remove([script], ("cloaking_script",), 0, position)
+
+
+def _judge_meta(meta: LexborNode, col: _Collector) -> None:
+    """S10/S11 for one ``<meta name|http-equiv>``: stuffed keywords, a refresh redirect."""
+    name = (meta.attributes.get("name") or meta.attributes.get("http-equiv") or "").lower()
+    content = meta.attributes.get("content") or ""
+    if name in ("keywords", "description") and _text_hits(content) + sum(
+        _token_is_spam(t) for t in re.split(r"[\s,，|、_]+", content) if t
+    ) >= 2:
+        col.remove([meta], ("meta_stuffing", f"lexicon_hits:{_text_hits(content)}"), 0, "head", content)
+    elif name == "refresh":
+        m = re.search(r"url\s*=\s*['\"]?([^'\"\s>]+)", content, re.I)
+        host = _host_of(m.group(1)) if m else None
+        if host and not _GOV_HOST.search(host):
+            col.remove([meta], ("refresh_redirect", host), 0, "head")
 
 
 def _cloaking(code: str) -> bool:
