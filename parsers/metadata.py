@@ -378,21 +378,27 @@ def _hit_lines(pattern: re.Pattern[str], joined: str) -> Iterator[int]:
 
 
 def _candidates(segs: list[str]) -> list[int]:
-    """Indices (ascending) of the segments :func:`_pairs_in` can read something from: where
-    :data:`_LABEL_AT` matches, and either a colon or closing bracket is present (a label may
-    then have a colon) or a label opens the segment (after decoration). Found by scans of the
-    segments' join (no match spans the ``\n`` between two), not by a regex call per segment."""
-    joined = "\n".join(segs)
-    colonish = set(_hit_lines(_COLONISH, joined))
+    """Indices (ascending) of the segments :func:`_pairs_in` can read something from: those
+    with a colon or closing bracket where :data:`_LABEL_AT` matches (a label there may have a
+    colon), and those a label opens (after decoration). The colons are found by one scan of the
+    segments' join (no match spans the ``\n`` between two); the opening label by a look at the
+    first character, and the label pattern only where a label can start."""
+    colonish = set(_hit_lines(_COLONISH, "\n".join(segs)))
     out = []
-    for idx in _hit_lines(_LABEL_AT, joined):
-        if idx not in colonish:
-            seg = segs[idx]
-            if seg[0] in _DECOR_CHARS:
-                seg = _LEAD_DECOR.sub("", seg)
-            if not seg or seg[0] not in _START_CHARS or _LABEL_RE.match(seg) is None:
+    start_chars, decor_chars = _START_CHARS, _DECOR_CHARS
+    for idx, seg in enumerate(segs):
+        if idx in colonish:
+            if _LABEL_AT.search(seg) is not None:
+                out.append(idx)
+            continue
+        if not seg:
+            continue
+        if seg[0] in decor_chars:
+            seg = _LEAD_DECOR.sub("", seg)
+            if not seg:
                 continue
-        out.append(idx)
+        if seg[0] in start_chars and _LABEL_RE.match(seg) is not None:
+            out.append(idx)
     return out
 
 
