@@ -23,7 +23,7 @@ label (有效性, 生成日期 — never the publish date —, a losing 主题�
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 
 from selectolax.lexbor import LexborHTMLParser
@@ -140,6 +140,8 @@ def _first_chars(words: Iterable[str]) -> str:
 
 
 _LABEL_RE, _LABEL_SPEC = _build()
+#: What a label match can start with: an opening bracket or a label's first character.
+_START_CHARS = frozenset("【[〔") | _chars_at(_LABEL_SPEC, 0)
 _OPEN = "【[〔"
 _GAP_START = " \t\u3000\u00a0("
 #: Where a match of _LABEL_RE can start: a bracket before a label's first character, or a first
@@ -167,6 +169,10 @@ def _label_matches(seg: str) -> list[re.Match[str]]:
     return out
 _T2S_LABEL = str.maketrans({v: k for k, v in _VARIANTS.items() if len(k) == 1 and v != k})
 _PINYIN = re.compile(r"\([a-zA-Z\u00e0-\u01dc]{1,8}\)")
+#: What gives a label its colon (a colon, or the closing half of ``【发布日期】``).
+_COLONISH = re.compile(r"[:：︰﹕】\]〕]")
+#: Characters :data:`_LEAD_DECOR` strips: \s (str.isspace) and the listed marks.
+_DECOR_CHARS = frozenset("·•●■◆▪◇○□★☆>›»-*") | frozenset(c for c in map(chr, range(0x3001)) if c.isspace())
 _LEAD_DECOR = re.compile(r"^[\s·•●■◆▪◇○□★☆>›»\-*]+")
 _BEFORE_OK = frozenset(" \t\u3000\u00a0|｜/【[")
 _EMPTY = re.compile(r"^[\s\-—–－_/／\\:：、.。·…|｜~～*]*$|^(?:无|暂无|空|无文号|暂无文号|不适用|null|none|n/a)$", re.I)
@@ -290,8 +296,10 @@ def _pairs_in(seg: str, idx: int) -> tuple[list[_Pair], _Hit | None, str]:
     the next segment); and the text before the first label (a value for the previous
     segment's lone label: ``2026-09-30 17:18 来源：…``)."""
     seg = _LEAD_DECOR.sub("", seg)
-    if len(seg) > _SAME_MAX and not _LABEL_RE.match(seg):
-        return [], None, seg  # prose: only a line that opens with a label can hold pairs
+    if (len(seg) > _SAME_MAX or _COLONISH.search(seg) is None) and not _LABEL_RE.match(seg):
+        # prose: only a line that opens with a label can hold pairs; and in a short line with
+        # no colon and no closing bracket no label has a colon, so one in mid-line is refused
+        return [], None, seg
     hits = _hits(seg)
     if not hits:
         return [], None, seg
@@ -334,14 +342,88 @@ def _plausible_next(field: str, value: str, seg: str) -> bool:
     return not (any(w in value for w in _REPORT_WORDS) and find_year(value) is not None)
 
 
+def _normalized(segments: Sequence[str]) -> list[str]:
+    """``[normalize_space(s) for s in segments]``; the DOM and text readers pass segments that
+    are normalised already, which one look at their join proves (each is printable, with no
+    double and no outer space: what :func:`normalize_space` returns unchanged)."""
+    segs = list(segments)
+    joined = "\n".join(segs)
+    if (
+        joined.count("\n") == len(segs) - 1
+        and joined.replace("\n", "").isprintable()
+        and "  " not in joined
+        and " \n" not in joined
+        and "\n " not in joined
+        and joined[:1] != " "
+        and joined[-1:] != " "
+    ):
+        return segs
+    return [normalize_space(s) for s in segs]
+
+
+def _hit_lines(pattern: re.Pattern[str], joined: str) -> Iterator[int]:
+    """Indices of the lines of ``joined`` where ``pattern`` (which never matches a ``\n``)
+    matches, ascending: one search per such line, the line index counted in C."""
+    idx = last = 0
+    at = pattern.search(joined)
+    while at is not None:
+        pos = at.start()
+        idx += joined.count("\n", last, pos)
+        last = pos
+        yield idx
+        end = joined.find("\n", pos)
+        if end < 0:
+            return
+        at = pattern.search(joined, end + 1)
+
+
+def _candidates(segs: list[str]) -> list[int]:
+    """Indices (ascending) of the segments :func:`_pairs_in` can read something from: those
+    with a colon or closing bracket where :data:`_LABEL_AT` matches (a label there may have a
+    colon), and those a label opens (after decoration). The colons are found by one scan of the
+    segments' join (no match spans the ``\n`` between two); the opening label by a look at the
+    first character, and the label pattern only where a label can start."""
+    colonish = set(_hit_lines(_COLONISH, "\n".join(segs)))
+    out = []
+    start_chars, decor_chars = _START_CHARS, _DECOR_CHARS
+    for idx, seg in enumerate(segs):
+        if idx in colonish:
+            if _LABEL_AT.search(seg) is not None:
+                out.append(idx)
+            continue
+        if not seg:
+            continue
+        if seg[0] in decor_chars:
+            seg = _LEAD_DECOR.sub("", seg)
+            if not seg:
+                continue
+        if seg[0] in start_chars and _LABEL_RE.match(seg) is not None:
+            out.append(idx)
+    return out
+
+
 def _scan(segments: Sequence[str]) -> list[_Pair]:
     """All label/value pairs of the page, in page order."""
-    segs = [normalize_space(s) for s in segments]
+    segs = _normalized(segments)
+    candidates = _candidates(segs)
     pairs: list[_Pair] = []
     pending: tuple[_Hit, int] | None = None
-    for idx, seg in enumerate(segs):
-        if not seg or (pending is None and _LABEL_AT.search(seg) is None):
-            continue  # no label, and no lone label waiting for a value
+    idx, nxt, n = -1, 0, len(segs)
+    while True:
+        # the next candidate, or while a lone label waits for its value, the next segment
+        if pending is not None:
+            idx += 1
+            while idx < n and not segs[idx]:
+                idx += 1
+            if idx >= n:
+                break
+        else:
+            while nxt < len(candidates) and candidates[nxt] <= idx:
+                nxt += 1
+            if nxt == len(candidates):
+                break
+            idx = candidates[nxt]
+        seg = segs[idx]
         found, lone, lead = _pairs_in(seg, idx)
         if pending is not None:
             hit, at = pending

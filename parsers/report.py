@@ -30,7 +30,7 @@ from .model import EncodingInfo, Fact, Metadata, Report, SpamBlock, Table
 from .script import to_simplified
 from .spam import clean_title, remove_spam, spam_lines, strip_pinyin
 from .tables import grid_rows, is_era1_grid, rows_to_facts, text_rows
-from .text import compact, iter_segments, last_segment, normalize_space, split_segments
+from .text import _ZERO_WIDTH, compact, iter_segments, last_segment, split_segments
 from .version import PARSER_VERSION
 
 __all__ = ["PARSER_VERSION", "parse_report", "report_id"]
@@ -39,6 +39,10 @@ _BLOCK_TAG = re.compile(r"<(?:p|div|table|td|tr|br|li|html|body|span|h[1-6])\b",
 #: A stray tag in a plain-text page; never spans a line break (no character ``str.splitlines``
 #: breaks at), so one substitution over the page removes what a line-by-line one would.
 _TEXT_TAGS = re.compile(r"<[^>\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029]{0,200}>")
+#: :data:`parsers.text._WS` without the characters ``str.splitlines`` breaks at (\r \n \v \f
+#: U+2028 U+2029), and the zero-width characters of :data:`parsers.text._ZERO_WIDTH`.
+_INLINE_WS = re.compile(r"[ \t\u00a0\u1680\u2000-\u200b\u202f\u205f\u3000\ufeff]+")
+_ZERO_WIDTH_CHARS = "\u200b\u200c\u200d\u200e\u200f\u2060\ufeff"
 _ERA2_MARKERS = ("申请人情况", "本年新收政府信息公开申请数量", "收到和处理政府信息公开申请情况")
 #: Text (after inline ``data:`` URIs are dropped) beyond which a page is refused: the largest
 #: real report pages (Word exports with inline styles) hold ~3 M characters; 16 M keeps a
@@ -71,17 +75,20 @@ def parse_report(
     """Parse one saved report page. ``headers`` are HTTP response headers (any case)."""
     hdrs = {k.lower(): v for k, v in (headers or {}).items()}
     warnings: list[str] = []
+    wide: tuple[str, str] | None = None  # (text, its non-ASCII characters) from decoding
     if isinstance(body, str):
         text, info = body, EncodingInfo(used="utf-8", source="str")
     else:
         decoded = decode_html(body, hdrs, location=location)
         text, info = decoded.text, decoded.info
         warnings.extend(decoded.warnings)
+        wide = (decoded.text, decoded.wide)
     text = _limit_size(text, location)
     text, n_pinyin = strip_pinyin(text)
     if n_pinyin:
         warnings.append(f"spam: removed {n_pinyin} injected pinyin syllables")
-    text, script = to_simplified(text)
+    # decoding's non-ASCII characters serve while the text is still the decoded one
+    text, script = to_simplified(text, wide=wide[1] if wide is not None and wide[0] is text else None)
     if _looks_like_html(text):
         page = _read_html(text)
     else:
@@ -220,14 +227,24 @@ def _read_html(text: str) -> _Page:
 def _read_text(text: str) -> _Page:
     page = _Page()
     # A line the substitution empties may merge "\r" and "\n": it is dropped anyway.
-    lines = [normalize_space(line) for line in _TEXT_TAGS.sub("", text).splitlines()]
-    lines = [line for line in lines if line]
+    lines = _normalized_lines(_TEXT_TAGS.sub("", text))
     lines, page.spam, page.spam_links = spam_lines(lines)
     page.metadata, mw = read_metadata(lines)
     page.warnings.extend(mw)
     page.body_lines = [s for s in lines if not is_chrome_line(s)]
     page.tables = _read_text_tables(page.body_lines, first_no=1)
     return page
+
+
+def _normalized_lines(text: str) -> list[str]:
+    """The non-empty ``normalize_space(line)`` of ``text.splitlines()``, with the substitutions done
+    once over the whole text instead of once per line: zero-width characters go first (none
+    is a line break), then runs of the white space that is no line break become one space (the
+    line breaks :data:`_WS` holds all end lines, so within a line the two classes agree)."""
+    if any(c in text for c in _ZERO_WIDTH_CHARS):
+        text = _ZERO_WIDTH.sub("", text)
+    lines = [line.strip() for line in _INLINE_WS.sub(" ", text).splitlines()]
+    return [line for line in lines if line]
 
 
 def _table_title(node: LexborNode) -> str | None:

@@ -17,6 +17,8 @@ from functools import lru_cache
 
 import opencc
 
+from .decode import non_ascii
+
 __all__ = ["to_simplified"]
 
 #: runs of CJK characters (counted by deleting them: one match per run, not per character)
@@ -64,19 +66,26 @@ def _changeable() -> re.Pattern[str] | None:
 
 
 def _unchanged(text: str) -> bool:
-    """True when t2s is known to return ``text`` as it is (no character it could change)."""
+    """True when t2s is known to return ``text`` as it is (no character it could change).
+    ``text`` may be given as its :func:`~parsers.decode.non_ascii` characters: every character
+    t2s changes, or needs for a phrase, is non-ASCII."""
     changeable = _changeable()
     return changeable is not None and changeable.search(text) is None
 
 
-def to_simplified(text: str) -> tuple[str, str]:
-    """Return (simplified text, original script: ``simplified`` or ``traditional``)."""
-    if _unchanged(text):
+def to_simplified(text: str, *, wide: str | None = None) -> tuple[str, str]:
+    """Return (simplified text, original script: ``simplified`` or ``traditional``).
+    ``wide``: ``non_ascii(text)`` when the caller has it (decoding computes it)."""
+    # Pages are mostly ASCII markup: both scans below run over the non-ASCII characters only
+    # (the CJK ones are among them), a tenth of the page or less.
+    if wide is None:
+        wide = non_ascii(text)
+    if _unchanged(wide):
         return text, "simplified"
     converted = _converter().convert(text)
     if converted == text:
         return text, "simplified"
-    cjk = (len(text) - len(_CJK_RUNS.sub("", text))) or 1
+    cjk = (len(wide) - len(_CJK_RUNS.sub("", wide))) or 1
     if len(converted) == len(text):
         share = _mostly_changed(text, converted, cjk)
     else:  # phrase conversions changed the length: estimate from a sample

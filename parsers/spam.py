@@ -33,6 +33,8 @@ from parsers.spam_evidence import (
     _SKIP_TEXT,
     _children,
     _Ev,
+    _has_footer_mark,
+    _has_zero_width,
     _hidden_css,
     _hidden_is_spam,
     _hidden_style,
@@ -53,7 +55,7 @@ from parsers.spam_lexicon import (
     spam_lines,
 )
 from parsers.spam_pinyin import strip_pinyin
-from parsers.text import _ZERO_WIDTH, normalize_space
+from parsers.text import normalize_space
 
 __all__ = ["clean_title", "is_spam_line", "remove_spam", "spam_lines", "strip_pinyin"]
 
@@ -123,23 +125,33 @@ def _head_spam(tree: LexborHTMLParser, col: _Collector) -> None:
                 child.decompose()
             if cleaned:
                 title.insert_child(cleaned)
-    for meta in tree.css("meta[name], meta[http-equiv]"):
-        name = (meta.attributes.get("name") or meta.attributes.get("http-equiv") or "").lower()
-        content = meta.attributes.get("content") or ""
-        if name in ("keywords", "description") and _text_hits(content) + sum(
-            _token_is_spam(t) for t in re.split(r"[\s,，|、_]+", content) if t
-        ) >= 2:
-            col.remove([meta], ("meta_stuffing", f"lexicon_hits:{_text_hits(content)}"), 0, "head", content)
-        elif name == "refresh":
-            m = re.search(r"url\s*=\s*['\"]?([^'\"\s>]+)", content, re.I)
-            host = _host_of(m.group(1)) if m else None
-            if host and not _GOV_HOST.search(host):
-                col.remove([meta], ("refresh_redirect", host), 0, "head")
+    # One selector, not ``meta[name], meta[http-equiv]`` (lexbor's cost grows with each selector
+    # of a list); that list reported a meta once per attribute it holds, one after the other,
+    # so a meta with both is still judged twice (and, if spam, recorded twice).
+    for meta in tree.css("meta"):
+        attrs = meta.attributes
+        for _ in range(("name" in attrs) + ("http-equiv" in attrs)):
+            _judge_meta(meta, col)
     for script in tree.css("script"):
         code = script.text(deep=True)
         if code and _cloaking(code) and "_ideConac" not in code and "jiucuo" not in code:
             position = "head" if _in_head(script) else "in_body"
             col.remove([script], ("cloaking_script",), 0, position)
+
+
+def _judge_meta(meta: LexborNode, col: _Collector) -> None:
+    """S10/S11 for one ``<meta name|http-equiv>``: stuffed keywords, a refresh redirect."""
+    name = (meta.attributes.get("name") or meta.attributes.get("http-equiv") or "").lower()
+    content = meta.attributes.get("content") or ""
+    if name in ("keywords", "description") and _text_hits(content) + sum(
+        _token_is_spam(t) for t in re.split(r"[\s,，|、_]+", content) if t
+    ) >= 2:
+        col.remove([meta], ("meta_stuffing", f"lexicon_hits:{_text_hits(content)}"), 0, "head", content)
+    elif name == "refresh":
+        m = re.search(r"url\s*=\s*['\"]?([^'\"\s>]+)", content, re.I)
+        host = _host_of(m.group(1)) if m else None
+        if host and not _GOV_HOST.search(host):
+            col.remove([meta], ("refresh_redirect", host), 0, "head")
 
 
 def _cloaking(code: str) -> bool:
@@ -300,7 +312,7 @@ def _clean_body(body: LexborNode) -> bool:
     piece of it, and with no zero-width character on the page normalising a text only
     changes its white space, so a lexicon term anywhere would show a piece here."""
     text = body.text(deep=True)
-    if _STRONG_PIECE.search(text) or _ZERO_WIDTH.search(text):
+    if _STRONG_PIECE.search(text) or _has_zero_width(text):
         return False
     if body.css_first("iframe, frame, marquee") is not None:
         return False
@@ -344,9 +356,9 @@ def _inert(node: LexborNode, ev: _Ev, after_footer: bool, marquees: set[int]) ->
             or node.mem_id in marquees):
         return None
     text = node.text(deep=True, separator="\x00")  # every text node, script text too
-    if _STRONG_PIECE.search(text) or _ZERO_WIDTH.search(text):
+    if _STRONG_PIECE.search(text) or _has_zero_width(text):
         return False
-    return after_footer or ev.n_footer > 0 or _FOOTER_MARK.search(text) is None
+    return after_footer or ev.n_footer > 0 or not _has_footer_mark(text)
 
 
 def _judge(col: _Collector, node: LexborNode, tag: str, ev: _Ev, hid_classes: frozenset[str], hid_ids: frozenset[str],
