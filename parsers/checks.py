@@ -60,13 +60,30 @@ class _Identity:
     skip_blank_lhs: bool = False  # 表三 column identity: a blank 总计 is not a claim
     ids: tuple[str, ...] = ()  # indicator ids of lhs + rhs (set by ``_rule``)
     labels: tuple[str, ...] = ()  # their labels
+    # ``detail`` as ``%`` templates, one ``%s`` per term for what follows its label (set by
+    # ``_rule``): built once here instead of joining labels and symbols for every check
+    when_ok: str = ""  # ``a%s + b%s = c%s``
+    when_bad: str = ""  # ``a%s + b%s ≠ c%s``
+    when_na: str = ""  # ``not assessable (%s): a%s + b%s = c%s`` (first ``%s``: why)
+
+
+def _templates(lhs: tuple[Term, ...], op: str, rhs: tuple[Term, ...]) -> tuple[str, str, str]:
+    """``_Identity.when_ok``/``when_bad``/``when_na`` (labels ``%``-escaped)."""
+    def side(terms: tuple[Term, ...]) -> str:
+        return " + ".join(label.replace("%", "%%") + "%s" for _, label in terms)
+
+    sym_ok, sym_bad = _OPS[op]
+    ok, bad = f"{side(lhs)} {sym_ok} {side(rhs)}", f"{side(lhs)} {sym_bad} {side(rhs)}"
+    return ok, bad, "not assessable (%s): " + ok
 
 
 def _rule(base: str, lhs: Iterable[Term], op: str, rhs: Iterable[Term], **kw: object) -> _Identity:
     lhs, rhs = tuple(lhs), tuple(rhs)
     ids = tuple(t for t, _ in lhs + rhs)
     labels = tuple(label for _, label in lhs + rhs)
-    return _Identity(base, lhs, op, rhs, **kw, ids=ids, labels=labels)  # type: ignore[arg-type]
+    when_ok, when_bad, when_na = _templates(lhs, op, rhs)
+    return _Identity(base, lhs, op, rhs, **kw, ids=ids, labels=labels,  # type: ignore[arg-type]
+                     when_ok=when_ok, when_bad=when_bad, when_na=when_na)
 
 
 # --------------------------------------------------------------------------- descriptions
@@ -302,6 +319,7 @@ _MISSING = _Read(None, "missing", None, " (missing)", False, False)
 _NUMBER_OF = itemgetter(0)  # _Read.number, in C
 _MONEY = itemgetter(4)  # _Read.money
 _REPEATED = itemgetter(5)  # _Read.repeated
+_SHOWN = itemgetter(3)  # _Read.shown
 
 
 def _read(facts: Sequence[Fact], blank_as_zero: bool) -> _Read:
@@ -351,13 +369,6 @@ def _compare(expected: float, op: str, actual: float, money: bool) -> bool:
     return expected >= actual - tol
 
 
-def _side_sum(reads: Sequence[_Read]) -> float | None:
-    numbers = list(map(_NUMBER_OF, reads))
-    if None in numbers:
-        return None
-    return math.fsum(numbers)  # type: ignore[arg-type]
-
-
 def _evaluate(ident: _Identity, lookup: Mapping[str, Sequence[Fact]], column: str | None,
               blank_as_zero: bool, memo: dict[str, _Read] | None = None) -> Check | None:
     """One identity on one lookup (indicator id → its facts, never an empty list); ``memo``
@@ -372,16 +383,14 @@ def _evaluate(ident: _Identity, lookup: Mapping[str, Sequence[Fact]], column: st
         if r is None:
             r = memo[tid] = _read(lookup.get(tid, ()), blank_as_zero)
         reads.append(r)
-    labels = ident.labels
     n_lhs = len(ident.lhs)
-    lhs, rhs = reads[:n_lhs], reads[n_lhs:]
-    if ident.skip_blank_lhs and len(lhs) == 1 and lhs[0].status == "blank":
+    if ident.skip_blank_lhs and n_lhs == 1 and reads[0].status == "blank":
         return None  # a blank 总计 makes no claim (formats.md §5 2019.7)
-    expected, actual = _side_sum(lhs), _side_sum(rhs)
-    sym_ok, sym_bad = _OPS[ident.op]
-    shown = [label + r.shown for label, r in zip(labels, reads)]
-    lhs_text = " + ".join(shown[:n_lhs])
-    rhs_text = " + ".join(shown[n_lhs:])
+    numbers = list(map(_NUMBER_OF, reads))
+    lhs_numbers, rhs_numbers = numbers[:n_lhs], numbers[n_lhs:]
+    expected = None if None in lhs_numbers else math.fsum(lhs_numbers)  # type: ignore[arg-type]
+    actual = None if None in rhs_numbers else math.fsum(rhs_numbers)  # type: ignore[arg-type]
+    shown = tuple(map(_SHOWN, reads))
     if expected is None or actual is None:
         ok = None
         counts: dict[str, int] = {}
@@ -389,12 +398,13 @@ def _evaluate(ident: _Identity, lookup: Mapping[str, Sequence[Fact]], column: st
             if r.number is None:
                 counts[r.status] = counts.get(r.status, 0) + 1
         why = ", ".join(f"{n} {status}" for status, n in counts.items())
-        detail = f"not assessable ({why}): {lhs_text} {sym_ok} {rhs_text}"
+        detail = ident.when_na % (why, *shown)
     else:
         ok = _compare(expected, ident.op, actual, _is_money(reads))
-        detail = f"{lhs_text} {sym_ok if ok else sym_bad} {rhs_text}"
-        if not ok and (len(lhs) > 1 or len(rhs) > 1):
+        detail = (ident.when_ok if ok else ident.when_bad) % shown
+        if not ok and (n_lhs > 1 or len(reads) - n_lhs > 1):
             detail += f" ({_fmt(expected)} vs {_fmt(actual)})"
+    labels = ident.labels
     zeros = [label for label, r in zip(labels, reads) if r.status == "blank0"] if blank_as_zero else None
     if zeros:
         detail += f"; blank read as 0: {'、'.join(zeros)}"

@@ -59,23 +59,21 @@ def _tag_id(name: str) -> int:
     return LexborHTMLParser("").create_node(name).tag_id
 
 
-_TD, _TH = _tag_id("td"), _tag_id("th")
+_TD, _TH, _TR = _tag_id("td"), _tag_id("th"), _tag_id("tr")
+_SECTIONS = frozenset(map(_tag_id, ("tbody", "thead", "tfoot")))
 
 
 def table_rows(table: LexborNode) -> list[LexborNode]:
-    """The ``<tr>`` elements of this table, not of tables nested inside it."""
+    """The ``<tr>`` elements of this table, not of tables nested inside it (element children
+    walked in C by ``iter``, told apart by tag id: no tag names built)."""
     rows: list[LexborNode] = []
-    child = table.child
-    while child is not None:
-        if child.tag == "tr":
+    tr, sections = _TR, _SECTIONS
+    for child in table.iter():
+        tag = child.tag_id
+        if tag == tr:
             rows.append(child)
-        elif child.tag in ("tbody", "thead", "tfoot"):
-            sub = child.child
-            while sub is not None:
-                if sub.tag == "tr":
-                    rows.append(sub)
-                sub = sub.next
-        child = child.next
+        elif tag in sections:
+            rows.extend(sub for sub in child.iter() if sub.tag_id == tr)
     return rows
 
 
@@ -173,12 +171,12 @@ def grid_of_rows(rows: list[LexborNode]) -> list[list[GridCell]]:
             break
         line = lines[r]
         append = line.append
-        c = 0
+        n = len(line)  # positions of this row filled so far (by rowspans from above, then here)
+        c = 0  # next position; only grows along a row, so the row's width is read at its end
         for cell in tr.iter():  # element children (in C: the white space between cells is skipped)
             tag = cell.tag_id  # an int: ``.tag`` builds a string
             if tag != td and tag != th:
                 continue
-            n = len(line)
             if c < n:  # positions taken by rowspans from above
                 while c < n and line[c] is not None:
                     c += 1
@@ -196,6 +194,7 @@ def grid_of_rows(rows: list[LexborNode]) -> list[list[GridCell]]:
                     line[c] = new(GridCell, (r, c, text, (r, c), 1, 1, tag == th))
                 else:
                     append(new(GridCell, (r, c, text, (r, c), 1, 1, tag == th)))
+                    n += 1
                 filled += 1
                 c += 1
             else:
@@ -214,8 +213,9 @@ def grid_of_rows(rows: list[LexborNode]) -> list[list[GridCell]]:
                             filled += 1
                         target[dc] = new(GridCell, (r + dr, dc, text, origin, rs, cs, is_th))
                 c = end
-            if c > width:
-                width = c
+                n = len(line)
+        if c > width:
+            width = c
     n_rows = min(n_rows, MAX_CELLS // max(width, 1))  # the padded grid stays within the cap too
     grid: list[list[GridCell]] = []
     for r in range(n_rows):

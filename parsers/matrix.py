@@ -48,7 +48,8 @@ def classify_grid(grid: list[list[GridCell]]) -> str | None:
     Decided by how many of each table's characteristic labels appear; the 2014–2018 table
     (统计指标 | 单位 | 统计数) has none of them except 行政复议/行政诉讼, which alone count for
     表四 only in a small grid without 统计指标."""
-    own = [c.text for row in grid for c in row if c.origin == (c.row, c.col)]  # not spanned
+    # not spanned (a 1×1 cell always sits at its origin: tested first, no tuple built)
+    own = [c.text for row in grid for c in row if (c.rowspan == 1 and c.colspan == 1) or c.origin == (c.row, c.col)]
     # label_key of the joined texts; normalize_label maps character by character, so the
     # cells' memoised labels are joined instead of normalising the whole table's text again
     joined = key_of_label("".join(map(cell_label, own)))

@@ -16,6 +16,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+from bisect import bisect_left
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache, lru_cache
@@ -320,21 +321,35 @@ def place_values(
     n = len(slots)
     starts = [s.start for s in slots]
     ends = [s.end for s in slots]
+    # slots in order and apart (the usual header): the ones a cell overlaps are a run found by
+    # bisection on their ends, not a scan of all slots per cell
+    ordered = all(starts[i] <= ends[i] < starts[i + 1] for i in range(n - 1)) and (not n or starts[-1] <= ends[-1])
     firsts: list[str | None] = [None] * n  # text of the first cell placed in each slot
     more: list[tuple[int, str]] = []  # cells placed in a slot that already had one
     for cell in row[first:]:
-        if cell.spanned:
+        colspan = cell.colspan
+        if (colspan != 1 or cell.rowspan != 1) and cell.spanned:  # (a 1×1 cell is never spanned)
             continue  # colspan continuation, or rowspan from above: values are never repeated
         lo = cell.col
-        hi = lo + cell.colspan - 1
+        hi = lo + colspan - 1
         hit = None
-        for i in range(n):
-            if starts[i] <= hi and lo <= ends[i]:
+        if ordered:
+            i = bisect_left(ends, lo)
+            while i < n and starts[i] <= hi:
                 if firsts[i] is None:
                     hit = i
                     break
                 if hit is None:
                     hit = i
+                i += 1
+        else:
+            for i in range(n):
+                if starts[i] <= hi and lo <= ends[i]:
+                    if firsts[i] is None:
+                        hit = i
+                        break
+                    if hit is None:
+                        hit = i
         text = cell_space(cell.text)
         if hit is None:
             if text:

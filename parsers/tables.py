@@ -16,7 +16,7 @@ from typing import NamedTuple
 
 from .catalogue import Entry, Era1Catalogue, level_of
 from .grid import GridCell, cell_key, cell_label, cell_space
-from .model import Fact, Value, new_fact
+from .model import Fact, new_fact
 from .text import compact, normalize_space
 from .values import NA_MARKS, UNITS, is_value_text, parse_value
 
@@ -183,6 +183,8 @@ def grid_rows(grid: list[list[GridCell]], layout: Layout | None) -> tuple[list[R
     label_cols, unit_col, code_col = layout.label_cols, layout.unit_col, layout.code_col
     value_cols, headers = layout.value_cols, layout.headers
     new = tuple.__new__
+    one_label = len(label_cols) == 1
+    label_col = label_cols[0] if one_label else -1
     for row in grid[start:]:
         nonempty = list(filter(None, map(cell_key, map(_TEXT, row))))
         if not nonempty:
@@ -194,12 +196,19 @@ def grid_rows(grid: list[list[GridCell]], layout: Layout | None) -> tuple[list[R
             continue  # 甲 | 乙 | 丙 | 1 | 2 convention row
         if len(distinct) == 1 and _TITLE.search(nonempty[0]):
             continue
-        labels = _label_cells(row, label_cols)
-        for head in labels[:-1]:
-            rows.append(new(RawRow, (head.text, "", (), "")))  # a section label spanning rows on the left
-        label = labels[-1].text if labels else ""
-        origins = {c.origin for c in labels}
         width = len(row)
+        if one_label:  # ``_label_cells`` of the usual single label column, inlined
+            c = row[label_col] if label_col < width else None
+            if c is not None and c.origin[0] == c.row and cell_key(c.text):
+                label, origins = c.text, {c.origin}
+            else:
+                label, origins = "", set()
+        else:
+            labels = _label_cells(row, label_cols)
+            for head in labels[:-1]:
+                rows.append(new(RawRow, (head.text, "", (), "")))  # a section label spanning rows on the left
+            label = labels[-1].text if labels else ""
+            origins = {c.origin for c in labels}
         unit = row[unit_col].text if unit_col is not None and unit_col < width else ""
         code = row[code_col].text if code_col is not None and code_col < width else ""
         values: list[tuple[str | None, str]] = []
@@ -344,10 +353,12 @@ def _text_row(label: str, tokens: list[str], cols: list[str]) -> RawRow:
 # --- rows → facts -----------------------------------------------------------------------------
 
 
-def _is_header_row(row: RawRow, entry: Entry | None, level: int | None) -> bool:
+def _is_header_row(row: RawRow, entry: Entry | None, level: int | None, states: set[str]) -> bool:
+    """``states``: those of the row's parsed values."""
     if not row.values:
         return True
-    states = {parse_value(t).state for _, t in row.values}
+    if "number" in states:
+        return False  # (each test below wants only blank or NA values)
     unit_na = cell_key(row.unit) in NA_MARKS
     if states <= _NA and (unit_na or (entry is not None and entry.is_header)):
         return True
@@ -376,7 +387,8 @@ def rows_to_facts(
         entry = cat.match(label, [s.indicator_id for s in stack[:-1]])
         stack[-1].indicator_id = entry.indicator_id if entry else None
         row_no += 1
-        if _is_header_row(row, entry, lvl):
+        parsed = [(column, parse_value(text)) for column, text in row.values]
+        if _is_header_row(row, entry, lvl, {value.state for _, value in parsed}):
             continue
         if entry is None and lvl is None and all(not cell_key(t) for _, t in row.values):
             stack.pop()  # a note or signature line under the table, not a row
@@ -392,8 +404,7 @@ def rows_to_facts(
         yesno = unit_key in ("是/否", "是否")  # (an NA mark is neither)
         entry_unit = entry.unit if entry else None
         indicator_id = entry.indicator_id if entry else None
-        for column, text in row.values:
-            value: Value = parse_value(text)
+        for column, value in parsed:
             unit = "是/否" if yesno or value.state == "yesno" else printed_unit or value.unit or entry_unit
             facts.append(new_fact(table_no, title, row_no, path, label, column, unit or None, value, indicator_id))
     return facts, warnings
