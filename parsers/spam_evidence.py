@@ -273,16 +273,13 @@ def _host_kind(host: str) -> tuple[bool, bool]:
     return _GOV_HOST.search(host) is not None, _random_host(host)
 
 
-def _link_facts(a: LexborNode) -> tuple[str, int, int, int, int, int, int]:
-    """An anchor's text (normalised) and its counts: lexicon link, lexicon hits, government,
-    offsite, random host, host-name text."""
-    text = normalize_space(a.text(deep=True))
-    lex = hits = 0
-    if _STRONG_PIECE.search(text):  # else neither a lexicon term nor a hit
-        if _token_is_spam(text):
-            lex = 1
-        hits = _text_hits(text)
-    return (text, lex, hits, *_link_hosts(a.attrs.get("href"), text))
+@lru_cache(maxsize=4096)
+def _text_lex(text: str) -> tuple[int, int]:
+    """(lexicon link, lexicon hits) of a normalised anchor text: spam kits reuse their brand
+    anchors from page to page, and each costs a few regex scans."""
+    if _STRONG_PIECE.search(text) is None:  # neither a lexicon term nor a hit
+        return 0, 0
+    return (1 if _token_is_spam(text) else 0), _text_hits(text)
 
 
 def _link_hosts(href: str | None, text: str) -> tuple[int, int, int, int]:
@@ -309,9 +306,15 @@ def _link_hosts(href: str | None, text: str) -> tuple[int, int, int, int]:
 
 
 def _anchor_ev(a: LexborNode) -> _Ev:
-    text, lex, hits, gov, off, rand, host_text = _link_facts(a)
-    return _Ev(n_a=1, n_lex_a=lex, n_off_a=off, n_rand_a=rand, n_host_text=host_text, n_gov_a=gov,
-               a_chars=len(text), chars=len(text), hits=hits)
+    text = normalize_space(a.text(deep=True))
+    n = len(text)
+    href = a.attrs.get("href")
+    lex, hits = _text_lex(text)
+    if "." not in text and (href is None or (":" not in href and "//" not in href)):
+        # no host (see _host_of) and no host-name text: most anchors of most pages
+        return _Ev(1, lex, 0, 0, 0, 0, n, n, hits)
+    gov, off, rand, host_text = _link_hosts(href, text)
+    return _Ev(1, lex, off, rand, host_text, gov, n, n, hits)
 
 
 _MEDIA = frozenset(("img", "table", "input", "iframe", "frame", "embed", "object", "video", "audio", "svg"))
