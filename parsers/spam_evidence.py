@@ -363,7 +363,8 @@ def _plain_ev(node: LexborNode) -> _Ev | None:
     parts the text nodes). Its media count is left at 0: only salad tags read it. None when
     the text may have a lexicon hit: the walk then descends, so every element below needs a
     record of its own."""
-    text = node.text(deep=True, separator="\x00", strip=True)  # str.strip() per text node
+    # str.strip() per text node; white-space-only nodes (empty once stripped) left out
+    text = node.text(deep=True, separator="\x00", strip=True, skip_empty=True)
     if _STRONG_PIECE.search(text):
         return None  # a hit in one text node holds a piece, and so does ``text``
     ev = _Ev(chars=len(text) - text.count("\x00"))
