@@ -355,7 +355,7 @@ def _inert(node: LexborNode, ev: _Ev, after_footer: bool, marquees: set[int]) ->
     if (ev.n_lex_a or ev.hits or ev.n_rand_a or ev.n_off_a >= 2 or ev.n_host_text >= 3 or ev.n_iframe
             or node.mem_id in marquees):
         return None
-    text = node.text(deep=True, separator="\x00")  # every text node, script text too
+    text = node.text(deep=True, separator="\x00", skip_empty=True)  # every text node, script text too
     if _STRONG_PIECE.search(text) or _has_zero_width(text):
         return False
     return after_footer or ev.n_footer > 0 or not _has_footer_mark(text)
