@@ -432,9 +432,12 @@ def _farm_runs(kids: list[LexborNode], ev_map: dict[int, _Ev], col: _Collector, 
             else:
                 text = n.text_content or ""
                 ev.chars += len(normalize_space(text))
-                ev.hits += _text_hits(text)
-        position = col.position(run, seen_footer)
-        signals = _is_farm(ev, seen_footer or position == "after_html") if ev.n_a >= 3 else None
+                if _STRONG_PIECE.search(text):  # every hit holds a piece
+                    ev.hits += _text_hits(text)
+        signals = None
+        if ev.n_a >= 3:  # else no farm, and the position (costly with a tail) is not needed
+            position = col.position(run, seen_footer)
+            signals = _is_farm(ev, seen_footer or position == "after_html")
         if signals is not None:
             col.remove(list(run), ["link_farm", *signals], ev.n_a, position)
         else:
