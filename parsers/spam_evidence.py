@@ -414,10 +414,16 @@ def _measure(root: LexborNode, plain: bool = False) -> dict[int, _Ev]:
                             child = child.next
                             continue
                         sub_fast = False
-                    sub = _anchor_ev(child) if child.tag == "a" else _Ev()
-                    out[child.mem_id] = sub
-                    kids.append(sub)
-                    stack.append((child, sub, None, sub_fast))
+                    if child.tag == "a":
+                        # a leaf: its evidence is taken as a whole, nothing to visit below
+                        sub = _anchor_ev(child)
+                        out[child.mem_id] = sub
+                        kids.append(sub)
+                    else:
+                        sub = _Ev()
+                        out[child.mem_id] = sub
+                        kids.append(sub)
+                        stack.append((child, sub, None, sub_fast))
                 elif child.is_text_node:
                     text = child.text_content
                     if text and not text.isspace():
