@@ -158,6 +158,12 @@ _HEADER_CHARSET_RE = re.compile(r"""charset\s*=\s*["']?\s*([A-Za-z0-9][A-Za-z0-9
 _SKIP_RE = re.compile(rb"<!--.*?-->|<script\b[^>]*>.*?</script\s*>", re.I | re.S)
 #: A meta tag, tolerant of junk (``httpequiv``, missing quotes, a missing ``>``).
 _META_RE = re.compile(rb"<meta\b([^<>]{0,1024})", re.I)
+#: The two above without IGNORECASE, for the lower-cased prescan bytes: the same spans (on
+#: bytes, IGNORECASE folds only ASCII letters, which ``bytes.lower`` folds), and the literal
+#: ``<`` prefixes then let ``re`` skip ahead (the case-insensitive scans cost more than the
+#: lower-casing copy).
+_SKIP_LOW_RE = re.compile(rb"<!--.*?-->|<script\b[^>]*>.*?</script\s*>", re.S)
+_META_LOW_RE = re.compile(rb"<meta\b([^<>]{0,1024})")
 _META_CHARSET_RE = re.compile(rb"charset\s*=\s*" + _LABEL, re.I)
 _XML_DECL_RE = re.compile(rb"<\?xml\b[^>]{0,200}?\bencoding\s*=\s*" + _LABEL, re.I)
 _SQUASH_RE = re.compile(r"[\s_.:+\-]+")
@@ -297,8 +303,9 @@ def _declarations(body: bytes, headers: Mapping[str, str] | None) -> list[_Decl]
             found.append(_Decl("http", m.group(1).lower(), _resolve(m.group(1))))
     head = body[:PRESCAN_BYTES]
     if b"<" in head:
-        stripped = _SKIP_RE.sub(b" ", head)
-        for meta in _META_RE.finditer(stripped):
+        # lower-cased: the charset search below is case-insensitive and its label is lowered
+        stripped = _SKIP_LOW_RE.sub(b" ", head.lower())
+        for meta in _META_LOW_RE.finditer(stripped):
             m = _META_CHARSET_RE.search(meta.group(1))
             if m:
                 label = m.group(1).decode("ascii").lower()

@@ -377,28 +377,41 @@ def _hit_lines(pattern: re.Pattern[str], joined: str) -> Iterator[int]:
         at = pattern.search(joined, end + 1)
 
 
+#: A line of a ``"\n"``-joined text that opens with a label's first character, a bracket or a
+#: decoration (not white space: normalised segments never start with it). Its literal ``\n``
+#: lets ``re`` skip from line to line in C.
+_LINE_OPEN = re.compile(
+    "\n[" + "".join(re.escape(c) for c in sorted(c for c in _START_CHARS | _DECOR_CHARS if not c.isspace())) + "]"
+)
+
+
 def _candidates(segs: list[str]) -> list[int]:
     """Indices (ascending) of the segments :func:`_pairs_in` can read something from: those
     with a colon or closing bracket where :data:`_LABEL_AT` matches (a label there may have a
-    colon), and those a label opens (after decoration). The colons are found by one scan of the
-    segments' join (no match spans the ``\n`` between two); the opening label by a look at the
-    first character, and the label pattern only where a label can start."""
-    colonish = set(_hit_lines(_COLONISH, "\n".join(segs)))
-    out = []
+    colon), and those a label opens (after decoration). Both are found by scans of the
+    segments' join (no match spans the ``\n`` between two; the segments, normalised, hold
+    none): the colons, and the lines that open with a label's first character or a
+    decoration; the label pattern runs only on those."""
+    joined = "\n".join(segs)
+    colonish = set(_hit_lines(_COLONISH, joined))
+    out = [idx for idx in colonish if _LABEL_AT.search(segs[idx]) is not None]
     start_chars, decor_chars = _START_CHARS, _DECOR_CHARS
-    for idx, seg in enumerate(segs):
+    opened = "\n" + joined  # line i starts after the (i+1)-th "\n"
+    idx = last = 0
+    for m in _LINE_OPEN.finditer(opened):
+        pos = m.start()
+        idx += opened.count("\n", last, pos)
+        last = pos
         if idx in colonish:
-            if _LABEL_AT.search(seg) is not None:
-                out.append(idx)
             continue
-        if not seg:
-            continue
+        seg = segs[idx]
         if seg[0] in decor_chars:
             seg = _LEAD_DECOR.sub("", seg)
             if not seg:
                 continue
         if seg[0] in start_chars and _LABEL_RE.match(seg) is not None:
             out.append(idx)
+    out.sort()
     return out
 
 

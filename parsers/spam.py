@@ -355,7 +355,7 @@ def _inert(node: LexborNode, ev: _Ev, after_footer: bool, marquees: set[int]) ->
     if (ev.n_lex_a or ev.hits or ev.n_rand_a or ev.n_off_a >= 2 or ev.n_host_text >= 3 or ev.n_iframe
             or node.mem_id in marquees):
         return None
-    text = node.text(deep=True, separator="\x00")  # every text node, script text too
+    text = node.text(deep=True, separator="\x00", skip_empty=True)  # every text node, script text too
     if _STRONG_PIECE.search(text) or _has_zero_width(text):
         return False
     return after_footer or ev.n_footer > 0 or not _has_footer_mark(text)
@@ -432,9 +432,12 @@ def _farm_runs(kids: list[LexborNode], ev_map: dict[int, _Ev], col: _Collector, 
             else:
                 text = n.text_content or ""
                 ev.chars += len(normalize_space(text))
-                ev.hits += _text_hits(text)
-        position = col.position(run, seen_footer)
-        signals = _is_farm(ev, seen_footer or position == "after_html") if ev.n_a >= 3 else None
+                if _STRONG_PIECE.search(text):  # every hit holds a piece
+                    ev.hits += _text_hits(text)
+        signals = None
+        if ev.n_a >= 3:  # else no farm, and the position (costly with a tail) is not needed
+            position = col.position(run, seen_footer)
+            signals = _is_farm(ev, seen_footer or position == "after_html")
         if signals is not None:
             col.remove(list(run), ["link_farm", *signals], ev.n_a, position)
         else:

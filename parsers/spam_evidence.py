@@ -273,16 +273,13 @@ def _host_kind(host: str) -> tuple[bool, bool]:
     return _GOV_HOST.search(host) is not None, _random_host(host)
 
 
-def _link_facts(a: LexborNode) -> tuple[str, int, int, int, int, int, int]:
-    """An anchor's text (normalised) and its counts: lexicon link, lexicon hits, government,
-    offsite, random host, host-name text."""
-    text = normalize_space(a.text(deep=True))
-    lex = hits = 0
-    if _STRONG_PIECE.search(text):  # else neither a lexicon term nor a hit
-        if _token_is_spam(text):
-            lex = 1
-        hits = _text_hits(text)
-    return (text, lex, hits, *_link_hosts(a.attrs.get("href"), text))
+@lru_cache(maxsize=4096)
+def _text_lex(text: str) -> tuple[int, int]:
+    """(lexicon link, lexicon hits) of a normalised anchor text: spam kits reuse their brand
+    anchors from page to page, and each costs a few regex scans."""
+    if _STRONG_PIECE.search(text) is None:  # neither a lexicon term nor a hit
+        return 0, 0
+    return (1 if _token_is_spam(text) else 0), _text_hits(text)
 
 
 def _link_hosts(href: str | None, text: str) -> tuple[int, int, int, int]:
@@ -309,9 +306,15 @@ def _link_hosts(href: str | None, text: str) -> tuple[int, int, int, int]:
 
 
 def _anchor_ev(a: LexborNode) -> _Ev:
-    text, lex, hits, gov, off, rand, host_text = _link_facts(a)
-    return _Ev(n_a=1, n_lex_a=lex, n_off_a=off, n_rand_a=rand, n_host_text=host_text, n_gov_a=gov,
-               a_chars=len(text), chars=len(text), hits=hits)
+    text = normalize_space(a.text(deep=True))
+    n = len(text)
+    href = a.attrs.get("href")
+    lex, hits = _text_lex(text)
+    if "." not in text and (href is None or (":" not in href and "//" not in href)):
+        # no host (see _host_of) and no host-name text: most anchors of most pages
+        return _Ev(1, lex, 0, 0, 0, 0, n, n, hits)
+    gov, off, rand, host_text = _link_hosts(href, text)
+    return _Ev(1, lex, off, rand, host_text, gov, n, n, hits)
 
 
 _MEDIA = frozenset(("img", "table", "input", "iframe", "frame", "embed", "object", "video", "audio", "svg"))
@@ -360,7 +363,8 @@ def _plain_ev(node: LexborNode) -> _Ev | None:
     parts the text nodes). Its media count is left at 0: only salad tags read it. None when
     the text may have a lexicon hit: the walk then descends, so every element below needs a
     record of its own."""
-    text = node.text(deep=True, separator="\x00", strip=True)  # str.strip() per text node
+    # str.strip() per text node; white-space-only nodes (empty once stripped) left out
+    text = node.text(deep=True, separator="\x00", strip=True, skip_empty=True)
     if _STRONG_PIECE.search(text):
         return None  # a hit in one text node holds a piece, and so does ``text``
     ev = _Ev(chars=len(text) - text.count("\x00"))
@@ -410,10 +414,16 @@ def _measure(root: LexborNode, plain: bool = False) -> dict[int, _Ev]:
                             child = child.next
                             continue
                         sub_fast = False
-                    sub = _anchor_ev(child) if child.tag == "a" else _Ev()
-                    out[child.mem_id] = sub
-                    kids.append(sub)
-                    stack.append((child, sub, None, sub_fast))
+                    if child.tag == "a":
+                        # a leaf: its evidence is taken as a whole, nothing to visit below
+                        sub = _anchor_ev(child)
+                        out[child.mem_id] = sub
+                        kids.append(sub)
+                    else:
+                        sub = _Ev()
+                        out[child.mem_id] = sub
+                        kids.append(sub)
+                        stack.append((child, sub, None, sub_fast))
                 elif child.is_text_node:
                     text = child.text_content
                     if text and not text.isspace():

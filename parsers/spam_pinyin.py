@@ -27,6 +27,12 @@ _PINYIN_FIRST = (
     re.compile(rf"\((?<=[\u3400-\u9fff]\()[{_PINYIN_LETTERS}]{{1,6}}[)）]"),
     re.compile(rf"（(?<=[\u3400-\u9fff]（)[{_PINYIN_LETTERS}]{{1,6}}[)）]"),
 )
+#: :data:`_PINYIN_RUN` led by its opening paren, for the substitution: the same matches (the
+#: look-behind, moved after the paren, tests the same character before it), but ``re`` skips
+#: ahead to the parens instead of testing the look-behind at every character of the page.
+_PINYIN_RUN_AT_PAREN = re.compile(
+    rf"[(（](?<=[\u3400-\u9fff][(（])[{_PINYIN_LETTERS}]{{1,6}}[)）](?:[(（][{_PINYIN_LETTERS}]{{1,6}}[)）])*"
+)
 _PINYIN_GROUP = re.compile(r"[(（]([^()（）]+)[)）]")
 
 
@@ -46,12 +52,13 @@ def strip_pinyin(text: str) -> tuple[str, int]:
 
     def repl(m: re.Match[str]) -> str:
         nonlocal count
-        groups = _PINYIN_GROUP.findall(m.group(1))
+        run = m.group()
+        groups = _PINYIN_GROUP.findall(run)
         if len(groups) == 1 and len(groups[0]) == 1 and groups[0] in "aeo":
-            return m.group(1)  # ``图(a)``: a label, not an injected syllable
+            return run  # ``图(a)``: a label, not an injected syllable
         if all(_is_pinyin(g) for g in groups):
             count += len(groups)
             return ""
-        return m.group(1)
+        return run
 
-    return _PINYIN_RUN.sub(repl, text), count
+    return _PINYIN_RUN_AT_PAREN.sub(repl, text), count
