@@ -27,7 +27,7 @@ from functools import lru_cache
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from parsers.families import END_COMMENTS, END_SELECTORS, FAMILIES
-from parsers.text import BLOCK_TAGS, SKIP_TAGS, iter_segments, normalize_space
+from parsers.text import _TEXT_ID, BLOCK_TAGS, SKIP_TAGS, iter_segments, normalize_space
 
 __all__ = ["PageStats", "find_container", "is_chrome_line", "strip_chrome"]
 
@@ -371,7 +371,29 @@ def _text_counts(text: str) -> tuple[int, int, int, bool]:
 _short_text_counts = lru_cache(maxsize=4096)(_text_counts)
 _SHORT_TEXT = 80
 
-_COUNTED_TAGS = frozenset(("tr", "td", "th", "table"))  # the elements whose exit adds a count
+_COUNTED_TAGS = frozenset(("tr", "td", "th", "table"))
+# What the walk does with a node, by ``tag_id`` (``node.tag`` builds a new string each time):
+# not entered, a block element, an inline element; a comment, another non-element node.
+_SKIPPED, _BLOCK, _INLINE, _COMMENT, _NOT_ELEMENT = 0, 1, 2, -1, -2
+#: tag id → (what, tag name), filled as the walk meets the ids. Only lexbor's fixed ids of the
+#: standard names are kept: an unknown name gets an id that is an address in one document
+#: (another name may get it in the next), and no address is below 2**16 (Linux maps no page
+#: there), while the fixed ids are a few hundred.
+_TAG_KINDS: dict[int, tuple[int, str]] = {}
+_FIXED_IDS = 1 << 16
+
+
+def _tag_kind(node: LexborNode, tid: int) -> tuple[int, str]:
+    """``_TAG_KINDS``' entry for a node (not a text node), cached when its id is a fixed one."""
+    tag = node.tag
+    if tag is None or tag[0] == "-":
+        out = (_COMMENT if tag == "-comment" else _NOT_ELEMENT, tag or "")
+    else:
+        out = (_SKIPPED if tag in SKIP_TAGS else _BLOCK if tag in BLOCK_TAGS else _INLINE, tag)
+    if tid < _FIXED_IDS:
+        _TAG_KINDS[tid] = out
+    return out
+  # the elements whose exit adds a count
 _CJK_RUN = re.compile(r"[\u3400-\u9fff]+")
 
 
@@ -399,7 +421,7 @@ def _measure(root: LexborNode, into: PageStats | None = None) -> PageStats:
     stack: list[LexborNode | tuple[LexborNode, int, str, int, int, int]] = [root]
     pop, push = stack.pop, stack.append
     short_counts, counts, short = _short_text_counts, _text_counts, _SHORT_TEXT
-    skip_tags, block_tags = SKIP_TAGS, BLOCK_TAGS
+    tag_kinds, text_id = _TAG_KINDS, _TEXT_ID
     end_comments = bool(END_COMMENTS)
     order_append, info_append, line_append = order.append, info.append, lines.append
     buf: list[str] = []  # text of the line being built
@@ -437,8 +459,8 @@ def _measure(root: LexborNode, into: PageStats | None = None) -> PageStats:
             if (acc - enter) & _MASK >= _CANDIDATE_CJK:
                 texty.append(i)
             continue
-        tag = node.tag  # type: ignore[union-attr]
-        if tag == "-text":
+        tid = node.tag_id  # type: ignore[union-attr]
+        if tid == text_id:
             text = node.text_content  # type: ignore[union-attr]
             if text:
                 if text.isspace():
@@ -453,8 +475,12 @@ def _measure(root: LexborNode, into: PageStats | None = None) -> PageStats:
                 if flags & 2:
                     acc += in_table
             continue
-        if tag is None or tag[0] == "-":  # not an element (element names start with a letter)
-            if end_comments and tag == "-comment" and _is_end_comment(node):
+        kind_tag = tag_kinds.get(tid)
+        if kind_tag is None:
+            kind_tag = _tag_kind(node, tid)  # type: ignore[arg-type]
+        kind, tag = kind_tag
+        if kind < 0:  # not an element (element names start with a letter)
+            if kind == _COMMENT and end_comments and _is_end_comment(node):  # type: ignore[arg-type]
                 end_marks.append(len(order))
                 order_append(node)
                 info_append(_END_COMMENT)
@@ -465,11 +491,10 @@ def _measure(root: LexborNode, into: PageStats | None = None) -> PageStats:
         info_append(None)
         enter = acc
         acc += _NODE
-        if tag in skip_tags:
-            n = len(lines)
-            info[i] = (i + 1, tag, enter, acc, -1, n)
+        if kind == _SKIPPED:
+            info[i] = (i + 1, tag, enter, acc, -1, len(lines))
             continue
-        if tag in block_tags:
+        if kind == _BLOCK:
             if buf:  # a block element opens: the line ends
                 line = normalize_space("".join(buf))
                 buf.clear()
@@ -491,7 +516,7 @@ def _measure(root: LexborNode, into: PageStats | None = None) -> PageStats:
                 last_close = i
             continue
         prev = child.prev
-        if prev is None and child.tag == "-text":  # one text node: the commonest leaf
+        if prev is None and child.tag_id == text_id:  # one text node: the commonest leaf
             text = child.text_content
             if text and text.isspace():
                 if first < 0 and buf:
