@@ -27,7 +27,7 @@ from functools import lru_cache
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from parsers.families import END_COMMENTS, END_SELECTORS, FAMILIES
-from parsers.text import _TEXT_ID, BLOCK_TAGS, SKIP_TAGS, iter_segments, normalize_space
+from parsers.text import _TEXT_ID, BLOCK_TAGS, SKIP_TAGS, _tag_ids, iter_segments, normalize_space
 
 __all__ = ["PageStats", "find_container", "is_chrome_line", "strip_chrome"]
 
@@ -237,7 +237,9 @@ class PageStats:
     records of removed nodes go stale).
     """
 
-    __slots__ = ("end_comments", "index", "info", "lines", "order", "text_after", "text_before", "texty")
+    __slots__ = (
+        "end_comments", "index", "info", "lines", "order", "tables", "text_after", "text_before", "texty", "texty_inside"
+    )
 
     def __init__(self) -> None:
         self.order: list[LexborNode] = []
@@ -245,6 +247,11 @@ class PageStats:
         self.index: dict[int, int] = {}  # mem_id of an element → its preorder index
         self.end_comments: list[int] = []  # preorder indices of the end-marker comments
         self.texty: list[int] = []  # preorder indices of the elements with _CANDIDATE_CJK or more
+        # Statistics tables read in one piece (``_plain_table``): their elements and text are
+        # not in ``order``; ``of`` measures such an element when asked, ``texty_inside`` are
+        # the ones with _CANDIDATE_CJK or more.
+        self.tables: set[int] = set()  # mem_ids of those tables
+        self.texty_inside: list[LexborNode] = []
         self.lines: list[str] = []  # the root's segments (``iter_segments``)
         # preorder indices of the block elements with text just before / after them on the same
         # line (removing such a block joins that text with what is on its other side)
@@ -260,6 +267,8 @@ class PageStats:
         self.index.clear()
         self.end_comments.clear()
         self.texty.clear()
+        self.tables.clear()
+        self.texty_inside.clear()
 
     def get(self, mem_id: int) -> _St | None:
         i = self.index.get(mem_id)
@@ -269,6 +278,19 @@ class PageStats:
         assert isinstance(rec, tuple)
         d = rec[3] - rec[2]
         return _St(*[(d >> x) & _MASK for x in range(0, 9 * _BITS, _BITS)])
+
+    def of(self, node: LexborNode) -> _St | None:
+        """``get(node.mem_id)``, also for an element inside a table read in one piece (measured
+        now, as the walk would have: inside a table, outside links)."""
+        st = self.get(node.mem_id)
+        if st is not None or not self.tables:
+            return st
+        cur = node.parent
+        while cur is not None:
+            if cur.mem_id in self.tables:
+                return _measure(node, None, _IN_TABLE).get(node.mem_id) if node.is_element_node else None
+            cur = cur.parent
+        return None
 
     def __getitem__(self, mem_id: int) -> _St:
         st = self.get(mem_id)
@@ -302,7 +324,7 @@ class PageStats:
             return lines
         i = self.index[mem_id]
         base = self.info[i][4] if i else 0  # type: ignore[index]
-        if removed[0] < 0:
+        if min(removed) < 0:
             return None
         info, before, after = self.info, self.text_before, self.text_after
         cuts: list[tuple[int, int, int]] = []  # (first line, end line, preorder index)
@@ -371,14 +393,120 @@ def _text_counts(text: str) -> tuple[int, int, int, bool]:
 _short_text_counts = lru_cache(maxsize=4096)(_text_counts)
 _SHORT_TEXT = 80
 
+def _is_stat_table(d: int) -> bool:
+    """Whether a table with the packed subtree totals ``d`` is an innermost statistics table."""
+    return bool(not (d >> _TABLES_X) & _MASK and (d >> _CELLS_X) & _MASK >= 4 and (d >> _KW_X) & _MASK >= 2
+                and (d >> _ROWS_X) & _MASK >= 3 and ((d >> _LINK_X) & _MASK) * 2 < d & _MASK)
+
+
+_IN_TABLE = 2
+_SECTION, _ROW_PART, _CELL_PART = 0, 1, 2
+#: tag id → part, for the elements a plain table may hold
+_TABLE_PARTS = {
+    **dict.fromkeys(_tag_ids(frozenset(("tbody", "thead", "tfoot"))), _SECTION),
+    **dict.fromkeys(_tag_ids(frozenset(("tr",))), _ROW_PART),
+    **dict.fromkeys(_tag_ids(frozenset(("td", "th"))), _CELL_PART),
+}
+
+
+def _plain_table(table: LexborNode) -> tuple[int, list[str], list[LexborNode]] | None:
+    """The packed totals of what is inside ``table`` (as ``_measure`` counts them inside a table,
+    outside links; without the table's own node and statistics-table count), its segments, and
+    its elements with _CANDIDATE_CJK or more; None unless every element inside is a
+    tbody/thead/tfoot, tr, td or th (no comment either).
+
+    Read from ``traverse`` (lexbor walks, Python sees only the nodes, ≈ 6× cheaper than
+    navigating), which gives the preorder but not the nesting. The HTML parser fixes it: a cell
+    is in the last row before it, a row in the last section, and text directly in a table,
+    section or row is ASCII white space (other text is moved before the table) — so text after
+    a cell is that cell's, and white space between cells adds only white space at the end of a
+    cell's line. ``remove_spam`` only removes subtrees, which keeps all that true."""
+    it = table.traverse(include_text=True)
+    next(it)  # the table itself
+    acc = 0
+    text_id, parts = _TEXT_ID, _TABLE_PARTS
+    short_counts, counts, short = _short_text_counts, _text_counts, _SHORT_TEXT
+    lines: list[str] = []
+    texty: list[LexborNode] = []
+    buf: list[str] = []
+    cell: LexborNode | None = None
+    row: LexborNode | None = None
+    section: LexborNode | None = None
+    cell_at = row_at = section_at = 0
+    for node in it:
+        tid = node.tag_id
+        if tid == text_id:
+            text = node.text_content
+            if not text:
+                continue
+            if text.isspace():
+                if buf:
+                    buf.append(text)
+                continue
+            if cell is None:
+                return None  # (not from the parser)
+            buf.append(text)
+            n_chars, n_cjk, in_table, _ = short_counts(text) if len(text) <= short else counts(text)
+            acc += n_chars + n_cjk + in_table
+            continue
+        part = parts.get(tid)
+        if part is None:
+            return None
+        if cell is not None:
+            acc = _close_cell(cell, cell_at, acc, buf, lines, texty)
+            cell = None
+        if part == _CELL_PART:
+            if row is None:
+                return None
+            cell, cell_at = node, acc
+        else:
+            if row is not None:
+                acc += _ROW
+                if (acc - row_at) & _MASK >= _CANDIDATE_CJK:
+                    texty.append(row)
+                row = None
+            if part == _ROW_PART:
+                row, row_at = node, acc
+            else:
+                if section is not None and (acc - section_at) & _MASK >= _CANDIDATE_CJK:
+                    texty.append(section)
+                section, section_at = node, acc
+        acc += _NODE
+    if cell is not None:
+        acc = _close_cell(cell, cell_at, acc, buf, lines, texty)
+    if row is not None:
+        acc += _ROW
+        if (acc - row_at) & _MASK >= _CANDIDATE_CJK:
+            texty.append(row)
+    if section is not None and (acc - section_at) & _MASK >= _CANDIDATE_CJK:
+        texty.append(section)
+    return acc, lines, texty
+
+
+def _close_cell(cell: LexborNode, at: int, acc: int, buf: list[str], lines: list[str], texty: list[LexborNode]) -> int:
+    """``_plain_table``: a cell ends (its line, whether it is a value cell); the new ``acc``."""
+    d = acc - at
+    if buf:
+        text = "".join(buf)
+        buf.clear()
+        if line := normalize_space(text):
+            lines.append(line)
+        # (the cell's own text may start with white space: the verdict strips it)
+        if (d >> _NUMS_X) & _MASK and (d >> _CHARS_X) & _MASK <= 40 and _is_value_cell(text):
+            acc += _CELL
+    if d & _MASK >= _CANDIDATE_CJK:
+        texty.append(cell)
+    return acc
+
+
 _COUNTED_TAGS = frozenset(("tr", "td", "th", "table"))
 # What the walk does with a node, by ``tag_id`` (``node.tag`` builds a new string each time):
 # not entered, a block element, an inline element; a comment, another non-element node.
 _SKIPPED, _BLOCK, _INLINE, _COMMENT, _NOT_ELEMENT = 0, 1, 2, -1, -2
 #: tag id → (what, tag name), filled as the walk meets the ids. Only lexbor's fixed ids of the
-#: standard names are kept: an unknown name gets an id that is an address in one document
-#: (another name may get it in the next), and no address is below 2**16 (Linux maps no page
-#: there), while the fixed ids are a few hundred.
+#: standard names are kept: an unknown name (``o:p``) gets an id that is an address in one
+#: document (another name may get it in the next; a walk keeps them in its own copy), and no
+#: address is below 2**16 (Linux maps no page there), while the fixed ids are a few hundred.
 _TAG_KINDS: dict[int, tuple[int, str]] = {}
 _FIXED_IDS = 1 << 16
 
@@ -397,7 +525,7 @@ def _tag_kind(node: LexborNode, tid: int) -> tuple[int, str]:
 _CJK_RUN = re.compile(r"[\u3400-\u9fff]+")
 
 
-def _measure(root: LexborNode, into: PageStats | None = None) -> PageStats:
+def _measure(root: LexborNode, into: PageStats | None = None, flags: int = 0) -> PageStats:
     """Text statistics for every element under ``root``, and its segments, in one preorder walk
     (no recursion).
 
@@ -412,16 +540,21 @@ def _measure(root: LexborNode, into: PageStats | None = None) -> PageStats:
 
     The same walk builds ``iter_segments(root)`` (``PageStats.lines``): text is joined until a
     block element opens or closes, so a block element's own segments are a slice of them (a
-    separate segment walk cost as much as a third of this one)."""
+    separate segment walk cost as much as a third of this one).
+
+    A table that ``_plain_table`` can read from lexbor's own traversal and that is a statistics
+    table of four or more rows (nothing inside it is chrome) gets one record and its lines,
+    not one per cell (``PageStats.tables``). ``flags`` are the link/table flags of ``root``'s
+    parent."""
     ps = into if into is not None else PageStats()
     ps.clear()
     order, info, index, end_marks, texty, lines = ps.order, ps.info, ps.index, ps.end_comments, ps.texty, ps.lines
     acc = 0  # the packed running totals
-    flags = 0  # 1 = inside a link, 2 = inside a table (numbers and keywords are counted only there)
+    # flags: 1 = inside a link, 2 = inside a table (numbers and keywords are counted only there)
     stack: list[LexborNode | tuple[LexborNode, int, str, int, int, int]] = [root]
     pop, push = stack.pop, stack.append
     short_counts, counts, short = _short_text_counts, _text_counts, _SHORT_TEXT
-    tag_kinds, text_id = _TAG_KINDS, _TEXT_ID
+    tag_kinds, text_id = dict(_TAG_KINDS), _TEXT_ID  # (own copy: it also gets this page's other ids)
     end_comments = bool(END_COMMENTS)
     order_append, info_append, line_append = order.append, info.append, lines.append
     buf: list[str] = []  # text of the line being built
@@ -441,11 +574,8 @@ def _measure(root: LexborNode, into: PageStats | None = None) -> PageStats:
                 if ((d >> _NUMS_X) & _MASK and (d >> _CHARS_X) & _MASK <= 40 and (d >> _NODES_X) & _MASK <= 24
                         and _is_value_cell(node.text())):
                     acc += _CELL
-            elif tag == "table":
-                d = acc - enter
-                if (not (d >> _TABLES_X) & _MASK and (d >> _CELLS_X) & _MASK >= 4 and (d >> _KW_X) & _MASK >= 2
-                        and (d >> _ROWS_X) & _MASK >= 3 and ((d >> _LINK_X) & _MASK) * 2 < d & _MASK):
-                    acc += _TABLE
+            elif tag == "table" and _is_stat_table(acc - enter):
+                acc += _TABLE
             if first >= 0:  # a block element closes: the line ends
                 if buf:
                     line = normalize_space("".join(buf))
@@ -477,7 +607,7 @@ def _measure(root: LexborNode, into: PageStats | None = None) -> PageStats:
             continue
         kind_tag = tag_kinds.get(tid)
         if kind_tag is None:
-            kind_tag = _tag_kind(node, tid)  # type: ignore[arg-type]
+            kind_tag = tag_kinds[tid] = _tag_kind(node, tid)  # type: ignore[arg-type]
         kind, tag = kind_tag
         if kind < 0:  # not an element (element names start with a letter)
             if kind == _COMMENT and end_comments and _is_end_comment(node):  # type: ignore[arg-type]
@@ -505,6 +635,18 @@ def _measure(root: LexborNode, into: PageStats | None = None) -> PageStats:
                         after_add(last_close)
             first = len(lines)
             last_close = -1
+            if tag == "table" and not flags & 1 and (plain := _plain_table(node)) is not None:  # type: ignore[arg-type]
+                d = plain[0] + _NODE
+                if (d >> _ROWS_X) & _MASK >= 4 and _is_stat_table(d):
+                    acc += plain[0] + _TABLE
+                    lines.extend(plain[1])
+                    ps.tables.add(node.mem_id)  # type: ignore[union-attr]
+                    ps.texty_inside.extend(plain[2])
+                    info[i] = (i + 1, tag, enter, acc, first, len(lines))
+                    if (acc - enter) & _MASK >= _CANDIDATE_CJK:
+                        texty.append(i)
+                    last_close = i
+                    continue
         else:
             first = -1
         child = node.last_child
@@ -584,7 +726,7 @@ def find_container(tree: LexborHTMLParser, stats: PageStats | None = None) -> tu
         if fi not in possible:
             continue  # only nodes with too little text could match: none of them can win
         for node in tree.css(fam.query):
-            st = stats.get(node.mem_id)
+            st = stats.of(node)
             if st is None:
                 continue
             candidates.append((fi, order, node, fam.name, st))
@@ -597,7 +739,7 @@ def find_container(tree: LexborHTMLParser, stats: PageStats | None = None) -> tu
             key = (fi, idx)
             if best is None or key < best[0]:
                 best = (key, node, name)
-    if best is not None and stats[best[1].mem_id].cjk * 4 >= stats[root.mem_id].cjk:
+    if best is not None and _cjk(stats, best[1]) * 4 >= stats[root.mem_id].cjk:
         node, family = best[1], best[2]
     else:
         node, family = _densest(root, stats), None
@@ -658,11 +800,15 @@ def _possible_families(stats: PageStats) -> set[int]:
     """Indices of the families whose query may return a node with ``_CANDIDATE_CJK`` or more."""
     out = set(_FAMILY_ALWAYS)
     by_key = _FAMILY_KEYS
+    texty: list[tuple[str, LexborNode]] = []
     for i in stats.texty:
         rec = stats.info[i]
         assert isinstance(rec, tuple)
-        out.update(by_key.get(("", rec[1].lower()), ()))
-        for name, value in stats.order[i].attributes.items():
+        texty.append((rec[1], stats.order[i]))
+    texty.extend((node.tag or "", node) for node in stats.texty_inside)
+    for tag, node in texty:
+        out.update(by_key.get(("", tag.lower()), ()))
+        for name, value in node.attributes.items():
             name = name.lower()
             out.update(by_key.get(("[", name), ()))
             if not value:
@@ -682,12 +828,12 @@ def _densest(root: LexborNode, stats: PageStats) -> LexborNode:
     """Innermost block holding most of the non-link CJK text."""
     node = root
     while True:
-        total = stats[node.mem_id].cjk
+        total = _cjk(stats, node)
         best, best_cjk = None, -1
         for child in _children(node):
             if not child.is_element_node:
                 continue
-            st = stats.get(child.mem_id)
+            st = stats.of(child)
             if st is not None and st.cjk > best_cjk:
                 best, best_cjk = child, st.cjk
         if best is None or total == 0 or best_cjk * 4 < total * 3:
@@ -695,9 +841,19 @@ def _densest(root: LexborNode, stats: PageStats) -> LexborNode:
         node = best
 
 
+def _cjk(stats: PageStats, node: LexborNode) -> int:
+    st = stats.of(node)
+    if st is None:
+        raise KeyError(node.mem_id)
+    return st.cjk
+
+
 def _with_tables(root: LexborNode, node: LexborNode, stats: PageStats) -> LexborNode:
     """Widen ``node`` to the nearest ancestor that also holds the page's statistics tables."""
-    if stats[root.mem_id].stat_tables == stats[node.mem_id].stat_tables:
+    st = stats.of(node)
+    if st is None:
+        raise KeyError(node.mem_id)
+    if stats[root.mem_id].stat_tables == st.stat_tables:
         return node
     ancestors: dict[int, LexborNode] = {}
     cur: LexborNode | None = node
@@ -909,7 +1065,8 @@ def _cut_after_end_markers(node: LexborNode, stats: PageStats, lo: int, hi: int)
                 sib = sib.next
             cur = cur.parent
     keep = _outermost(doomed, node)
-    cut = {stats.index[el.mem_id] for el in keep}
+    # (-1: an element inside a table read in one piece, whose lines are not known apart)
+    cut = {stats.index.get(el.mem_id, -1) for el in keep}
     for el in keep:
         el.decompose()
     return len(keep), cut
@@ -934,7 +1091,7 @@ def _end_comments(node: LexborNode) -> Iterator[LexborNode]:
 
 
 def _guard_ok(el: LexborNode, stats: PageStats) -> bool:
-    st = stats.get(el.mem_id)
+    st = stats.of(el)
     return st is not None and st.stat_tables == 0 and st.cjk < 200 and el.css_first("table") is None
 
 
