@@ -23,6 +23,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import chain
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
@@ -409,18 +410,23 @@ _TABLE_PARTS = {
 }
 
 
-def _plain_table(table: LexborNode) -> tuple[int, list[str], list[LexborNode]] | None:
+def _plain_table(table: LexborNode, kinds: dict[int, tuple[int, str]]) -> tuple[int, list[str], list[LexborNode]] | None:
     """The packed totals of what is inside ``table`` (as ``_measure`` counts them inside a table,
     outside links; without the table's own node and statistics-table count), its segments, and
-    its elements with _CANDIDATE_CJK or more; None unless every element inside is a
-    tbody/thead/tfoot, tr, td or th (no comment either).
+    (at least) its elements with _CANDIDATE_CJK or more; None when it holds another table part
+    than sections, rows, cells and columns, a link, an element whose text is skipped, or an
+    end-marker comment. ``kinds`` is the walk's ``_TAG_KINDS``.
 
     Read from ``traverse`` (lexbor walks, Python sees only the nodes, ≈ 6× cheaper than
-    navigating), which gives the preorder but not the nesting. The HTML parser fixes it: a cell
-    is in the last row before it, a row in the last section, and text directly in a table,
-    section or row is ASCII white space (other text is moved before the table) — so text after
-    a cell is that cell's, and white space between cells adds only white space at the end of a
-    cell's line. ``remove_spam`` only removes subtrees, which keeps all that true."""
+    navigating), which gives the preorder but not the nesting. The HTML parser fixes most of
+    it: a cell is in the last row before it, a row in the last section, any other element or
+    text after a cell is inside that cell, and text directly in a table, section or row is
+    ASCII white space (other text is moved before the table) — so white space between cells
+    only adds white space at the end of a cell's line. ``remove_spam`` only removes subtrees,
+    which keeps all that true. Inside a cell only blocks end lines, and a block ends once as
+    much text as its ``text()`` holds has passed (nothing but elements and white space can
+    follow unseen, and those change no line); an element of a cell with _CANDIDATE_CJK or more
+    counts as one (``_possible_families`` only needs a superset)."""
     it = table.traverse(include_text=True)
     next(it)  # the table itself
     acc = 0
@@ -428,75 +434,131 @@ def _plain_table(table: LexborNode) -> tuple[int, list[str], list[LexborNode]] |
     short_counts, counts, short = _short_text_counts, _text_counts, _SHORT_TEXT
     lines: list[str] = []
     texty: list[LexborNode] = []
-    buf: list[str] = []
+    buf: list[str] = []  # the line being built
+    texts: list[str] = []  # the cell's text nodes
+    blocks: list[int] = []  # the cell's open blocks: how much of their text is still to come
+    inner: list[LexborNode] = []  # the cell's elements
     cell: LexborNode | None = None
     row: LexborNode | None = None
     section: LexborNode | None = None
     cell_at = row_at = section_at = 0
-    for node in it:
-        tid = node.tag_id
-        if tid == text_id:
-            text = node.text_content
-            if not text:
+    for node in chain(it, (None,)):
+        if node is not None:
+            tid = node.tag_id
+            if tid == text_id:
+                text = node.text_content
+                if not text:
+                    continue
+                if cell is None:
+                    if text.isspace():
+                        continue
+                    return None  # (not from the parser)
+                if blocks:
+                    n = len(text)
+                    if blocks[-1] == 0:  # (the innermost block ends first)
+                        _end_blocks(blocks, buf, lines)
+                    if blocks:
+                        for k in range(len(blocks)):
+                            blocks[k] -= n
+                        if blocks[-1] < 0:  # (the innermost has the least to come)
+                            return None  # (the lengths disagree)
+                texts.append(text)
+                if text.isspace():
+                    if buf:
+                        buf.append(text)
+                    continue
+                buf.append(text)
+                n_chars, n_cjk, in_table, _ = short_counts(text) if len(text) <= short else counts(text)
+                acc += n_chars + n_cjk + in_table
                 continue
-            if text.isspace():
-                if buf:
-                    buf.append(text)
+            part = parts.get(tid)
+            if part is None:
+                if cell is None:
+                    if tid in _COLUMN_IDS:  # (no text: no line, nothing counted but the node)
+                        acc += _NODE
+                        continue
+                    return None
+                kind_tag = kinds.get(tid)
+                if kind_tag is None:
+                    kind_tag = kinds[tid] = _tag_kind(node, tid)
+                kind, tag = kind_tag
+                if kind < 0:
+                    if kind == _COMMENT and not _is_end_comment(node):
+                        continue
+                    return None
+                if kind == _SKIPPED or tag in _NOT_IN_CELLS:
+                    return None
+                if kind == _BLOCK:
+                    if blocks and blocks[-1] == 0:
+                        _end_blocks(blocks, buf, lines)
+                    if buf:  # a block opens: the line ends
+                        _flush(buf, lines)
+                    blocks.append(0 if tag == "br" else len(node.text()))
+                inner.append(node)
+                acc += _NODE
                 continue
-            if cell is None:
-                return None  # (not from the parser)
-            buf.append(text)
-            n_chars, n_cjk, in_table, _ = short_counts(text) if len(text) <= short else counts(text)
-            acc += n_chars + n_cjk + in_table
-            continue
-        part = parts.get(tid)
-        if part is None:
-            return None
-        if cell is not None:
-            acc = _close_cell(cell, cell_at, acc, buf, lines, texty)
+        else:
+            part = _END_PART
+        if cell is not None:  # the cell ends: its last line, whether it is a value cell
+            if blocks:
+                if any(blocks):
+                    return None  # (the lengths disagree)
+                blocks.clear()
+            d = acc - cell_at
+            if buf:
+                _flush(buf, lines)
+            # (the cell's text as read may end with the white space after it: the verdict strips it)
+            if (texts and (d >> _NUMS_X) & _MASK and (d >> _CHARS_X) & _MASK <= 40 and len(inner) < 24
+                    and _is_value_cell(texts[0] if len(texts) == 1 else "".join(texts))):
+                acc += _CELL
+            texts.clear()
+            if d & _MASK >= _CANDIDATE_CJK:
+                texty.append(cell)
+                texty.extend(inner)
+            if inner:
+                inner.clear()
             cell = None
         if part == _CELL_PART:
             if row is None:
                 return None
             cell, cell_at = node, acc
+            acc += _NODE
+            continue
+        if row is not None:
+            acc += _ROW
+            if (acc - row_at) & _MASK >= _CANDIDATE_CJK:
+                texty.append(row)
+            row = None
+        if part == _ROW_PART:
+            row, row_at = node, acc
         else:
-            if row is not None:
-                acc += _ROW
-                if (acc - row_at) & _MASK >= _CANDIDATE_CJK:
-                    texty.append(row)
-                row = None
-            if part == _ROW_PART:
-                row, row_at = node, acc
-            else:
-                if section is not None and (acc - section_at) & _MASK >= _CANDIDATE_CJK:
-                    texty.append(section)
-                section, section_at = node, acc
+            if section is not None and (acc - section_at) & _MASK >= _CANDIDATE_CJK:
+                texty.append(section)
+            section, section_at = node, acc
         acc += _NODE
-    if cell is not None:
-        acc = _close_cell(cell, cell_at, acc, buf, lines, texty)
-    if row is not None:
-        acc += _ROW
-        if (acc - row_at) & _MASK >= _CANDIDATE_CJK:
-            texty.append(row)
-    if section is not None and (acc - section_at) & _MASK >= _CANDIDATE_CJK:
-        texty.append(section)
-    return acc, lines, texty
+    return acc - _NODE, lines, texty  # (the end counted as a section)
 
 
-def _close_cell(cell: LexborNode, at: int, acc: int, buf: list[str], lines: list[str], texty: list[LexborNode]) -> int:
-    """``_plain_table``: a cell ends (its line, whether it is a value cell); the new ``acc``."""
-    d = acc - at
+#: elements that a plain table's cell may not hold: what the parser may put directly in a table
+#: (table parts, forms) and links (their text is counted apart)
+_NOT_IN_CELLS = frozenset(("table", "caption", "colgroup", "col", "form", "a"))
+_COLUMN_IDS = _tag_ids(frozenset(("colgroup", "col")))
+_END_PART = -1
+
+
+def _flush(buf: list[str], lines: list[str]) -> None:
+    line = normalize_space(buf[0] if len(buf) == 1 else "".join(buf))
+    buf.clear()
+    if line:
+        lines.append(line)
+
+
+def _end_blocks(blocks: list[int], buf: list[str], lines: list[str]) -> None:
+    """``_plain_table``: the innermost blocks whose text has all passed end (one line break)."""
+    while blocks and blocks[-1] == 0:
+        blocks.pop()
     if buf:
-        text = "".join(buf)
-        buf.clear()
-        if line := normalize_space(text):
-            lines.append(line)
-        # (the cell's own text may start with white space: the verdict strips it)
-        if (d >> _NUMS_X) & _MASK and (d >> _CHARS_X) & _MASK <= 40 and _is_value_cell(text):
-            acc += _CELL
-    if d & _MASK >= _CANDIDATE_CJK:
-        texty.append(cell)
-    return acc
+        _flush(buf, lines)
 
 
 _COUNTED_TAGS = frozenset(("tr", "td", "th", "table"))
@@ -635,7 +697,7 @@ def _measure(root: LexborNode, into: PageStats | None = None, flags: int = 0) ->
                         after_add(last_close)
             first = len(lines)
             last_close = -1
-            if tag == "table" and not flags & 1 and (plain := _plain_table(node)) is not None:  # type: ignore[arg-type]
+            if tag == "table" and not flags & 1 and (plain := _plain_table(node, tag_kinds)) is not None:  # type: ignore[arg-type]
                 d = plain[0] + _NODE
                 if (d >> _ROWS_X) & _MASK >= 4 and _is_stat_table(d):
                     acc += plain[0] + _TABLE

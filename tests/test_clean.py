@@ -579,6 +579,15 @@ _PLAIN_TABLE_CASES = [
     f"<table>{_STAT_ROWS}<tr><td class='b12c'>{PROSE}{PROSE}{PROSE}</td><td>2</td></tr></table>",
     f"<div><p>{PROSE}</p>前<table>{_STAT_ROWS}<!--/enpcontent--></table>后<div>关闭窗口</div></div>",
     f"<div><p>{PROSE}</p><table>{_STAT_ROWS.replace('件', '<x>件</x>')}</table></div>",
+    # Word cells: blocks and inline runs inside cells, lines ended by blocks only
+    f"<div><p>{PROSE}</p><table>{_STAT_ROWS.replace('<td>', '<td><p><span>').replace('</td>', '<o:p></o:p></span></p></td>')}</table></div>",
+    f"<div><p>{PROSE}</p><table>{_STAT_ROWS.replace('件', '</p> <p>件').replace('<td> ', '<td><p>')}</table></div>",
+    f"<div><p>{PROSE}</p><table>{_STAT_ROWS.replace('件', '<br>件<p></p>尾<div><p>深</p></div> 后')}</table></div>",
+    f"<div><p>{PROSE}</p><table>{_STAT_ROWS.replace('件', '<p><b>1</b></p> <p>2</p>')}</table></div>",
+    f"<div><p>{PROSE}</p><table><colgroup><col></colgroup>{_STAT_ROWS.replace('件', '<!-- c -->件')}</table></div>",
+    f"<div><p>{PROSE}</p><table>{_STAT_ROWS.replace('件', '<a href=x>件</a>')}</table></div>",
+    f"<div><p>{PROSE}</p><table>{_STAT_ROWS.replace('件', '<script>x</script>件')}</table></div>",
+    f"<div><p>{PROSE}</p><table>{_STAT_ROWS.replace('件', '<span class=spam>x</span> <span class=fenxiang>分享</span>')}</table></div>",
     f"<div><p>{PROSE}</p><table>{_STAT_ROWS.replace('件', '件<span class=spam>x</span>件')}</table></div>",
 ]
 
@@ -610,7 +619,7 @@ def test_plain_tables_read_in_one_piece_change_nothing(html: str, monkeypatch: p
         return family, n, node.html, totals, texty_tags, lines, list(iter_segments(node))
 
     fast = run()
-    monkeypatch.setattr(clean, "_plain_table", lambda table: None)
+    monkeypatch.setattr(clean, "_plain_table", lambda table, kinds: None)
     assert fast == run()
 
 
