@@ -431,11 +431,13 @@ def _plain_table(table: LexborNode, kinds: dict[int, tuple[int, str]]) -> tuple[
     next(it)  # the table itself
     acc = 0
     text_id, parts = _TEXT_ID, _TABLE_PARTS
-    short_counts, counts, short = _short_text_counts, _text_counts, _SHORT_TEXT
+    short_cell_text, short = _short_cell_text, _SHORT_TEXT
     lines: list[str] = []
     texty: list[LexborNode] = []
     buf: list[str] = []  # the line being built
-    texts: list[str] = []  # the cell's text nodes
+    texts: list[str] = []  # the cell's text nodes (white space only when more text follows)
+    spaces: list[str] = []  # white space text nodes since the last other text
+    value = False  # whether a cell holding only the last text would be a value cell
     blocks: list[int] = []  # the cell's open blocks: how much of their text is still to come
     inner: list[LexborNode] = []  # the cell's elements
     cell: LexborNode | None = None
@@ -462,14 +464,19 @@ def _plain_table(table: LexborNode, kinds: dict[int, tuple[int, str]]) -> tuple[
                             blocks[k] -= n
                         if blocks[-1] < 0:  # (the innermost has the least to come)
                             return None  # (the lengths disagree)
-                texts.append(text)
                 if text.isspace():
-                    if buf:
-                        buf.append(text)
+                    spaces.append(text)
                     continue
+                if spaces:  # (white space that ends a cell or a line changes neither)
+                    if texts:
+                        texts.extend(spaces)
+                    if buf:
+                        buf.extend(spaces)
+                    spaces.clear()
+                texts.append(text)
                 buf.append(text)
-                n_chars, n_cjk, in_table, _ = short_counts(text) if len(text) <= short else counts(text)
-                acc += n_chars + n_cjk + in_table
+                inc, value, _ = short_cell_text(text) if len(text) <= short else _cell_text(text)
+                acc += inc
                 continue
             part = parts.get(tid)
             if part is None:
@@ -505,12 +512,21 @@ def _plain_table(table: LexborNode, kinds: dict[int, tuple[int, str]]) -> tuple[
                     return None  # (the lengths disagree)
                 blocks.clear()
             d = acc - cell_at
-            if buf:
-                _flush(buf, lines)
-            # (the cell's text as read may end with the white space after it: the verdict strips it)
-            if (texts and (d >> _NUMS_X) & _MASK and (d >> _CHARS_X) & _MASK <= 40 and len(inner) < 24
-                    and _is_value_cell(texts[0] if len(texts) == 1 else "".join(texts))):
-                acc += _CELL
+            if spaces:
+                spaces.clear()
+            if len(texts) == 1 and len(buf) == 1:  # one text, one line (most cells)
+                line = short_cell_text(buf[0])[2] if len(buf[0]) <= short else _cell_text(buf[0])[2]
+                buf.clear()
+                if line:
+                    lines.append(line)
+                if value and len(inner) < 24:
+                    acc += _CELL
+            else:
+                if buf:
+                    _flush(buf, lines)
+                if (texts and (d >> _NUMS_X) & _MASK and (d >> _CHARS_X) & _MASK <= 40 and len(inner) < 24
+                        and _is_value_cell("".join(texts))):
+                    acc += _CELL
             texts.clear()
             if d & _MASK >= _CANDIDATE_CJK:
                 texty.append(cell)
@@ -538,6 +554,15 @@ def _plain_table(table: LexborNode, kinds: dict[int, tuple[int, str]]) -> tuple[
         acc += _NODE
     return acc - _NODE, lines, texty  # (the end counted as a section)
 
+
+def _cell_text(text: str) -> tuple[int, bool, str]:
+    """What a non-blank text node adds to the totals inside a table outside links, whether a
+    cell holding only it is a value cell, and its line (``_plain_table``)."""
+    n_chars, n_cjk, in_table, cell = _text_counts(text)
+    return n_chars + n_cjk + in_table, cell, normalize_space(text)
+
+
+_short_cell_text = lru_cache(maxsize=4096)(_cell_text)
 
 #: elements that a plain table's cell may not hold: what the parser may put directly in a table
 #: (table parts, forms) and links (their text is counted apart)
