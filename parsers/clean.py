@@ -435,9 +435,10 @@ def _plain_table(table: LexborNode, kinds: dict[int, tuple[int, str]]) -> tuple[
     lines: list[str] = []
     texty: list[LexborNode] = []
     buf: list[str] = []  # the line being built
-    texts: list[str] = []  # the cell's text nodes (white space only when more text follows)
+    n_texts = 0  # the cell's text nodes that are not white space
     spaces: list[str] = []  # white space text nodes since the last other text
     value = False  # whether a cell holding only the last text would be a value cell
+    line = ""  # the last text's line
     blocks: list[int] = []  # the cell's open blocks: how much of their text is still to come
     inner: list[LexborNode] = []  # the cell's elements
     cell: LexborNode | None = None
@@ -467,15 +468,13 @@ def _plain_table(table: LexborNode, kinds: dict[int, tuple[int, str]]) -> tuple[
                 if text.isspace():
                     spaces.append(text)
                     continue
-                if spaces:  # (white space that ends a cell or a line changes neither)
-                    if texts:
-                        texts.extend(spaces)
+                if spaces:  # (white space that ends a line changes it not)
                     if buf:
                         buf.extend(spaces)
                     spaces.clear()
-                texts.append(text)
+                n_texts += 1
                 buf.append(text)
-                inc, value, _ = short_cell_text(text) if len(text) <= short else _cell_text(text)
+                inc, value, line = short_cell_text(text) if len(text) <= short else _cell_text(text)
                 acc += inc
                 continue
             part = parts.get(tid)
@@ -514,20 +513,19 @@ def _plain_table(table: LexborNode, kinds: dict[int, tuple[int, str]]) -> tuple[
             d = acc - cell_at
             if spaces:
                 spaces.clear()
-            if len(texts) == 1 and len(buf) == 1:  # one text, one line (most cells)
-                line = short_cell_text(buf[0])[2] if len(buf[0]) <= short else _cell_text(buf[0])[2]
+            if n_texts == 1 and len(buf) == 1:  # one text, one line (most cells)
                 buf.clear()
                 if line:
                     lines.append(line)
                 if value and len(inner) < 24:
                     acc += _CELL
-            else:
+            elif n_texts:
                 if buf:
                     _flush(buf, lines)
-                if (texts and (d >> _NUMS_X) & _MASK and (d >> _CHARS_X) & _MASK <= 40 and len(inner) < 24
-                        and _is_value_cell("".join(texts))):
+                if ((d >> _NUMS_X) & _MASK and (d >> _CHARS_X) & _MASK <= 40 and len(inner) < 24
+                        and _is_value_cell(cell.text())):
                     acc += _CELL
-            texts.clear()
+            n_texts = 0
             if d & _MASK >= _CANDIDATE_CJK:
                 texty.append(cell)
                 texty.extend(inner)
