@@ -235,7 +235,8 @@ class PageStats:
     container (a subtree) instead of walking again. The walk also keeps its preorder:
     ``order[i]`` is an element, a non-blank text node or an end-marker comment, ``info[i]`` its
     ``_Rec``, its text, or ``_END_COMMENT``. Valid until the tree is changed (mem_ids and
-    records of removed nodes go stale).
+    records of removed nodes go stale). The nodes inside a statistics table read in one piece
+    (``tables``) have no records: ``of`` measures them when asked.
     """
 
     __slots__ = (
