@@ -240,7 +240,8 @@ class PageStats:
     """
 
     __slots__ = (
-        "end_comments", "index", "info", "lines", "order", "tables", "text_after", "text_before", "texty", "texty_inside"
+        "end_comments", "index", "info", "inside", "lines", "order", "outside", "tables", "text_after", "text_before",
+        "texty", "texty_inside",
     )
 
     def __init__(self) -> None:
@@ -250,10 +251,12 @@ class PageStats:
         self.end_comments: list[int] = []  # preorder indices of the end-marker comments
         self.texty: list[int] = []  # preorder indices of the elements with _CANDIDATE_CJK or more
         # Statistics tables read in one piece (``_plain_table``): their elements and text are
-        # not in ``order``; ``of`` measures such an element when asked, ``texty_inside`` are
-        # the ones with _CANDIDATE_CJK or more.
+        # not in ``order``; ``of`` measures such a table's elements when asked, ``texty_inside``
+        # are the ones with _CANDIDATE_CJK or more.
         self.tables: set[int] = set()  # mem_ids of those tables
         self.texty_inside: list[LexborNode] = []
+        self.inside: dict[int, PageStats] = {}  # a table's walk, made when asked
+        self.outside: set[int] = set()  # mem_ids of unmeasured elements known not in those tables
         self.lines: list[str] = []  # the root's segments (``iter_segments``)
         # preorder indices of the block elements with text just before / after them on the same
         # line (removing such a block joins that text with what is on its other side)
@@ -271,6 +274,8 @@ class PageStats:
         self.texty.clear()
         self.tables.clear()
         self.texty_inside.clear()
+        self.inside.clear()
+        self.outside.clear()
 
     def get(self, mem_id: int) -> _St | None:
         i = self.index.get(mem_id)
@@ -282,16 +287,28 @@ class PageStats:
         return _St(*[(d >> x) & _MASK for x in range(0, 9 * _BITS, _BITS)])
 
     def of(self, node: LexborNode) -> _St | None:
-        """``get(node.mem_id)``, also for an element inside a table read in one piece (measured
-        now, as the walk would have: inside a table, outside links)."""
-        st = self.get(node.mem_id)
-        if st is not None or not self.tables:
+        """``get(node.mem_id)``, also for an element inside a table read in one piece (whose
+        cells are then walked, once). Each unmeasured element's ancestors are looked at once:
+        pages nest 10,000 deep."""
+        mid = node.mem_id
+        st = self.get(mid)
+        if st is not None or not self.tables or not node.is_element_node:
             return st
+        for sub in self.inside.values():
+            if mid in sub.index:
+                return sub.get(mid)
+        seen = [mid]
         cur = node.parent
         while cur is not None:
-            if cur.mem_id in self.tables:
-                return _measure(node, None, _IN_TABLE).get(node.mem_id) if node.is_element_node else None
+            cid = cur.mem_id
+            if cid in self.index or cid in self.outside:
+                if cid in self.tables:  # (a walk of the table has not the table's own flags)
+                    sub = self.inside[cid] = _measure(cur, None, plain=False)
+                    return sub.get(mid)
+                break
+            seen.append(cid)
             cur = cur.parent
+        self.outside.update(seen)
         return None
 
     def __getitem__(self, mem_id: int) -> _St:
@@ -401,7 +418,6 @@ def _is_stat_table(d: int) -> bool:
                 and (d >> _ROWS_X) & _MASK >= 3 and ((d >> _LINK_X) & _MASK) * 2 < d & _MASK)
 
 
-_IN_TABLE = 2
 _SECTION, _ROW_PART, _CELL_PART = 0, 1, 2
 #: tag id → part, for the elements a plain table may hold
 _TABLE_PARTS = {
@@ -440,7 +456,8 @@ def _plain_table(table: LexborNode, kinds: dict[int, tuple[int, str]]) -> tuple[
     spaces: list[str] = []  # white space text nodes since the last other text
     value = False  # whether a cell holding only the last text would be a value cell
     line = ""  # the last text's line
-    blocks: list[int] = []  # the cell's open blocks: how much of their text is still to come
+    blocks: list[int] = []  # the cell's open blocks: where their text ends (in ``read``)
+    read = 0  # how much of the cell's text has passed
     inner: list[LexborNode] = []  # the cell's elements
     cell: LexborNode | None = None
     row: LexborNode | None = None
@@ -458,14 +475,11 @@ def _plain_table(table: LexborNode, kinds: dict[int, tuple[int, str]]) -> tuple[
                         continue
                     return None  # (not from the parser)
                 if blocks:
-                    n = len(text)
-                    if blocks[-1] == 0:  # (the innermost block ends first)
-                        _end_blocks(blocks, buf, lines)
-                    if blocks:
-                        for k in range(len(blocks)):
-                            blocks[k] -= n
-                        if blocks[-1] < 0:  # (the innermost has the least to come)
-                            return None  # (the lengths disagree)
+                    if blocks[-1] == read:  # (the innermost block ends first)
+                        _end_blocks(blocks, read, buf, lines)
+                    read += len(text)
+                    if blocks and blocks[-1] < read:  # (the innermost ends first)
+                        return None  # (the lengths disagree)
                 if text.isspace():
                     spaces.append(text)
                     continue
@@ -496,11 +510,16 @@ def _plain_table(table: LexborNode, kinds: dict[int, tuple[int, str]]) -> tuple[
                 if kind == _SKIPPED or tag in _NOT_IN_CELLS:
                     return None
                 if kind == _BLOCK:
-                    if blocks and blocks[-1] == 0:
-                        _end_blocks(blocks, buf, lines)
+                    if blocks:
+                        if blocks[-1] == read:
+                            _end_blocks(blocks, read, buf, lines)
+                        if len(blocks) >= _MAX_CELL_BLOCKS:
+                            return None  # (each text is read once more per open block)
+                    else:
+                        read = 0
                     if buf:  # a block opens: the line ends
                         _flush(buf, lines)
-                    blocks.append(0 if tag == "br" else len(node.text()))
+                    blocks.append(read if tag == "br" else read + len(node.text()))
                 inner.append(node)
                 acc += _NODE
                 continue
@@ -508,7 +527,7 @@ def _plain_table(table: LexborNode, kinds: dict[int, tuple[int, str]]) -> tuple[
             part = _END_PART
         if cell is not None:  # the cell ends: its last line, whether it is a value cell
             if blocks:
-                if any(blocks):
+                if any(end != read for end in blocks):
                     return None  # (the lengths disagree)
                 blocks.clear()
             d = acc - cell_at
@@ -577,9 +596,12 @@ def _flush(buf: list[str], lines: list[str]) -> None:
         lines.append(line)
 
 
-def _end_blocks(blocks: list[int], buf: list[str], lines: list[str]) -> None:
+_MAX_CELL_BLOCKS = 8
+
+
+def _end_blocks(blocks: list[int], read: int, buf: list[str], lines: list[str]) -> None:
     """``_plain_table``: the innermost blocks whose text has all passed end (one line break)."""
-    while blocks and blocks[-1] == 0:
+    while blocks and blocks[-1] == read:
         blocks.pop()
     if buf:
         _flush(buf, lines)
@@ -611,7 +633,7 @@ def _tag_kind(node: LexborNode, tid: int) -> tuple[int, str]:
 _CJK_RUN = re.compile(r"[\u3400-\u9fff]+")
 
 
-def _measure(root: LexborNode, into: PageStats | None = None, flags: int = 0) -> PageStats:
+def _measure(root: LexborNode, into: PageStats | None = None, plain: bool = True) -> PageStats:
     """Text statistics for every element under ``root``, and its segments, in one preorder walk
     (no recursion).
 
@@ -630,13 +652,12 @@ def _measure(root: LexborNode, into: PageStats | None = None, flags: int = 0) ->
 
     A table that ``_plain_table`` can read from lexbor's own traversal and that is a statistics
     table of four or more rows (nothing inside it is chrome) gets one record and its lines,
-    not one per cell (``PageStats.tables``). ``flags`` are the link/table flags of ``root``'s
-    parent."""
+    not one per cell (``PageStats.tables``), unless ``plain`` is false."""
     ps = into if into is not None else PageStats()
     ps.clear()
     order, info, index, end_marks, texty, lines = ps.order, ps.info, ps.index, ps.end_comments, ps.texty, ps.lines
     acc = 0  # the packed running totals
-    # flags: 1 = inside a link, 2 = inside a table (numbers and keywords are counted only there)
+    flags = 0  # 1 = inside a link, 2 = inside a table (numbers and keywords are counted only there)
     stack: list[LexborNode | tuple[LexborNode, int, str, int, int, int]] = [root]
     pop, push = stack.pop, stack.append
     short_counts, counts, short = _short_text_counts, _text_counts, _SHORT_TEXT
@@ -721,13 +742,13 @@ def _measure(root: LexborNode, into: PageStats | None = None, flags: int = 0) ->
                         after_add(last_close)
             first = len(lines)
             last_close = -1
-            if tag == "table" and not flags & 1 and (plain := _plain_table(node, tag_kinds)) is not None:  # type: ignore[arg-type]
-                d = plain[0] + _NODE
+            if plain and tag == "table" and not flags & 1 and (whole := _plain_table(node, tag_kinds)) is not None:  # type: ignore[arg-type]
+                d = whole[0] + _NODE
                 if (d >> _ROWS_X) & _MASK >= 4 and _is_stat_table(d):
-                    acc += plain[0] + _TABLE
-                    lines.extend(plain[1])
+                    acc += whole[0] + _TABLE
+                    lines.extend(whole[1])
                     ps.tables.add(node.mem_id)  # type: ignore[union-attr]
-                    ps.texty_inside.extend(plain[2])
+                    ps.texty_inside.extend(whole[2])
                     info[i] = (i + 1, tag, enter, acc, first, len(lines))
                     if (acc - enter) & _MASK >= _CANDIDATE_CJK:
                         texty.append(i)
