@@ -23,11 +23,12 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import chain
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from parsers.families import END_COMMENTS, END_SELECTORS, FAMILIES
-from parsers.text import BLOCK_TAGS, SKIP_TAGS, iter_segments, normalize_space
+from parsers.text import _TEXT_ID, BLOCK_TAGS, SKIP_TAGS, _tag_ids, iter_segments, normalize_space
 
 __all__ = ["PageStats", "find_container", "is_chrome_line", "strip_chrome"]
 
@@ -234,10 +235,14 @@ class PageStats:
     container (a subtree) instead of walking again. The walk also keeps its preorder:
     ``order[i]`` is an element, a non-blank text node or an end-marker comment, ``info[i]`` its
     ``_Rec``, its text, or ``_END_COMMENT``. Valid until the tree is changed (mem_ids and
-    records of removed nodes go stale).
+    records of removed nodes go stale). The nodes inside a statistics table read in one piece
+    (``tables``) have no records: ``of`` measures them when asked.
     """
 
-    __slots__ = ("end_comments", "index", "info", "lines", "order", "text_after", "text_before", "texty")
+    __slots__ = (
+        "end_comments", "index", "info", "inside", "lines", "order", "outside", "tables", "text_after", "text_before",
+        "texty", "texty_inside",
+    )
 
     def __init__(self) -> None:
         self.order: list[LexborNode] = []
@@ -245,6 +250,13 @@ class PageStats:
         self.index: dict[int, int] = {}  # mem_id of an element → its preorder index
         self.end_comments: list[int] = []  # preorder indices of the end-marker comments
         self.texty: list[int] = []  # preorder indices of the elements with _CANDIDATE_CJK or more
+        # Statistics tables read in one piece (``_plain_table``): their elements and text are
+        # not in ``order``; ``of`` measures such a table's elements when asked, ``texty_inside``
+        # are the ones with _CANDIDATE_CJK or more.
+        self.tables: set[int] = set()  # mem_ids of those tables
+        self.texty_inside: list[LexborNode] = []
+        self.inside: dict[int, PageStats] = {}  # a table's walk, made when asked
+        self.outside: set[int] = set()  # mem_ids of unmeasured elements known not in those tables
         self.lines: list[str] = []  # the root's segments (``iter_segments``)
         # preorder indices of the block elements with text just before / after them on the same
         # line (removing such a block joins that text with what is on its other side)
@@ -260,6 +272,10 @@ class PageStats:
         self.index.clear()
         self.end_comments.clear()
         self.texty.clear()
+        self.tables.clear()
+        self.texty_inside.clear()
+        self.inside.clear()
+        self.outside.clear()
 
     def get(self, mem_id: int) -> _St | None:
         i = self.index.get(mem_id)
@@ -269,6 +285,31 @@ class PageStats:
         assert isinstance(rec, tuple)
         d = rec[3] - rec[2]
         return _St(*[(d >> x) & _MASK for x in range(0, 9 * _BITS, _BITS)])
+
+    def of(self, node: LexborNode) -> _St | None:
+        """``get(node.mem_id)``, also for an element inside a table read in one piece (whose
+        cells are then walked, once). Each unmeasured element's ancestors are looked at once:
+        pages nest 10,000 deep."""
+        mid = node.mem_id
+        st = self.get(mid)
+        if st is not None or not self.tables or not node.is_element_node:
+            return st
+        for sub in self.inside.values():
+            if mid in sub.index:
+                return sub.get(mid)
+        seen = [mid]
+        cur = node.parent
+        while cur is not None:
+            cid = cur.mem_id
+            if cid in self.index or cid in self.outside:
+                if cid in self.tables:  # (a walk of the table has not the table's own flags)
+                    sub = self.inside[cid] = _measure(cur, None, plain=False)
+                    return sub.get(mid)
+                break
+            seen.append(cid)
+            cur = cur.parent
+        self.outside.update(seen)
+        return None
 
     def __getitem__(self, mem_id: int) -> _St:
         st = self.get(mem_id)
@@ -302,7 +343,7 @@ class PageStats:
             return lines
         i = self.index[mem_id]
         base = self.info[i][4] if i else 0  # type: ignore[index]
-        if removed[0] < 0:
+        if min(removed) < 0:
             return None
         info, before, after = self.info, self.text_before, self.text_after
         cuts: list[tuple[int, int, int]] = []  # (first line, end line, preorder index)
@@ -371,11 +412,228 @@ def _text_counts(text: str) -> tuple[int, int, int, bool]:
 _short_text_counts = lru_cache(maxsize=4096)(_text_counts)
 _SHORT_TEXT = 80
 
-_COUNTED_TAGS = frozenset(("tr", "td", "th", "table"))  # the elements whose exit adds a count
+def _is_stat_table(d: int) -> bool:
+    """Whether a table with the packed subtree totals ``d`` is an innermost statistics table."""
+    return bool(not (d >> _TABLES_X) & _MASK and (d >> _CELLS_X) & _MASK >= 4 and (d >> _KW_X) & _MASK >= 2
+                and (d >> _ROWS_X) & _MASK >= 3 and ((d >> _LINK_X) & _MASK) * 2 < d & _MASK)
+
+
+_SECTION, _ROW_PART, _CELL_PART = 0, 1, 2
+#: tag id → part, for the elements a plain table may hold
+_TABLE_PARTS = {
+    **dict.fromkeys(_tag_ids(frozenset(("tbody", "thead", "tfoot"))), _SECTION),
+    **dict.fromkeys(_tag_ids(frozenset(("tr",))), _ROW_PART),
+    **dict.fromkeys(_tag_ids(frozenset(("td", "th"))), _CELL_PART),
+}
+
+
+def _plain_table(table: LexborNode, kinds: dict[int, tuple[int, str]]) -> tuple[int, list[str], list[LexborNode]] | None:
+    """The packed totals of what is inside ``table`` (as ``_measure`` counts them inside a table,
+    outside links; without the table's own node and statistics-table count), its segments, and
+    (at least) its elements with _CANDIDATE_CJK or more; None when it holds another table part
+    than sections, rows, cells and columns, a link, an element whose text is skipped, or an
+    end-marker comment. ``kinds`` is the walk's ``_TAG_KINDS``.
+
+    Read from ``traverse`` (lexbor walks, Python sees only the nodes, ≈ 6× cheaper than
+    navigating), which gives the preorder but not the nesting. The HTML parser fixes most of
+    it: a cell is in the last row before it, a row in the last section, any other element or
+    text after a cell is inside that cell, and text directly in a table, section or row is
+    ASCII white space (other text is moved before the table) — so white space between cells
+    only adds white space at the end of a cell's line. ``remove_spam`` only removes subtrees,
+    which keeps all that true. Inside a cell only blocks end lines, and a block ends once as
+    much text as its ``text()`` holds has passed (nothing but elements and white space can
+    follow unseen, and those change no line); an element of a cell with _CANDIDATE_CJK or more
+    counts as one (``_possible_families`` only needs a superset)."""
+    it = table.traverse(include_text=True)
+    next(it)  # the table itself
+    acc = 0
+    text_id, parts = _TEXT_ID, _TABLE_PARTS
+    short_cell_text, short = _short_cell_text, _SHORT_TEXT
+    lines: list[str] = []
+    texty: list[LexborNode] = []
+    buf: list[str] = []  # the line being built
+    n_texts = 0  # the cell's text nodes that are not white space
+    spaces: list[str] = []  # white space text nodes since the last other text
+    value = False  # whether a cell holding only the last text would be a value cell
+    line = ""  # the last text's line
+    blocks: list[int] = []  # the cell's open blocks: where their text ends (in ``read``)
+    read = 0  # how much of the cell's text has passed
+    inner: list[LexborNode] = []  # the cell's elements
+    cell: LexborNode | None = None
+    row: LexborNode | None = None
+    section: LexborNode | None = None
+    cell_at = row_at = section_at = 0
+    for node in chain(it, (None,)):
+        if node is not None:
+            tid = node.tag_id
+            if tid == text_id:
+                text = node.text_content
+                if not text:
+                    continue
+                if cell is None:
+                    if text.isspace():
+                        continue
+                    return None  # (not from the parser)
+                if blocks:
+                    if blocks[-1] == read:  # (the innermost block ends first)
+                        _end_blocks(blocks, read, buf, lines)
+                    read += len(text)
+                    if blocks and blocks[-1] < read:  # (the innermost ends first)
+                        return None  # (the lengths disagree)
+                if text.isspace():
+                    spaces.append(text)
+                    continue
+                if spaces:  # (white space that ends a line changes it not)
+                    if buf:
+                        buf.extend(spaces)
+                    spaces.clear()
+                n_texts += 1
+                buf.append(text)
+                inc, value, line = short_cell_text(text) if len(text) <= short else _cell_text(text)
+                acc += inc
+                continue
+            part = parts.get(tid)
+            if part is None:
+                if cell is None:
+                    if tid in _COLUMN_IDS:  # (no text: no line, nothing counted but the node)
+                        acc += _NODE
+                        continue
+                    return None
+                kind_tag = kinds.get(tid)
+                if kind_tag is None:
+                    kind_tag = kinds[tid] = _tag_kind(node, tid)
+                kind, tag = kind_tag
+                if kind < 0:
+                    if kind == _COMMENT and not _is_end_comment(node):
+                        continue
+                    return None
+                if kind == _SKIPPED or tag in _NOT_IN_CELLS:
+                    return None
+                if kind == _BLOCK:
+                    if blocks:
+                        if blocks[-1] == read:
+                            _end_blocks(blocks, read, buf, lines)
+                        if len(blocks) >= _MAX_CELL_BLOCKS:
+                            return None  # (each text is read once more per open block)
+                    else:
+                        read = 0
+                    if buf:  # a block opens: the line ends
+                        _flush(buf, lines)
+                    blocks.append(read if tag == "br" else read + len(node.text()))
+                inner.append(node)
+                acc += _NODE
+                continue
+        else:
+            part = _END_PART
+        if cell is not None:  # the cell ends: its last line, whether it is a value cell
+            if blocks:
+                if any(end != read for end in blocks):
+                    return None  # (the lengths disagree)
+                blocks.clear()
+            d = acc - cell_at
+            if spaces:
+                spaces.clear()
+            if n_texts == 1 and len(buf) == 1:  # one text, one line (most cells)
+                buf.clear()
+                if line:
+                    lines.append(line)
+                if value and len(inner) < 24:
+                    acc += _CELL
+            elif n_texts:
+                if buf:
+                    _flush(buf, lines)
+                if ((d >> _NUMS_X) & _MASK and (d >> _CHARS_X) & _MASK <= 40 and len(inner) < 24
+                        and _is_value_cell(cell.text())):
+                    acc += _CELL
+            n_texts = 0
+            if d & _MASK >= _CANDIDATE_CJK:
+                texty.append(cell)
+                texty.extend(inner)
+            if inner:
+                inner.clear()
+            cell = None
+        if part == _CELL_PART:
+            if row is None:
+                return None
+            cell, cell_at = node, acc
+            acc += _NODE
+            continue
+        if row is not None:
+            acc += _ROW
+            if (acc - row_at) & _MASK >= _CANDIDATE_CJK:
+                texty.append(row)
+            row = None
+        if part == _ROW_PART:
+            row, row_at = node, acc
+        else:
+            if section is not None and (acc - section_at) & _MASK >= _CANDIDATE_CJK:
+                texty.append(section)
+            section, section_at = node, acc
+        acc += _NODE
+    return acc - _NODE, lines, texty  # (the end counted as a section)
+
+
+def _cell_text(text: str) -> tuple[int, bool, str]:
+    """What a non-blank text node adds to the totals inside a table outside links, whether a
+    cell holding only it is a value cell, and its line (``_plain_table``)."""
+    n_chars, n_cjk, in_table, cell = _text_counts(text)
+    return n_chars + n_cjk + in_table, cell, normalize_space(text)
+
+
+_short_cell_text = lru_cache(maxsize=4096)(_cell_text)
+
+#: elements that a plain table's cell may not hold: what the parser may put directly in a table
+#: (table parts, forms) and links (their text is counted apart)
+_NOT_IN_CELLS = frozenset(("table", "caption", "colgroup", "col", "form", "a"))
+_COLUMN_IDS = _tag_ids(frozenset(("colgroup", "col")))
+_END_PART = -1
+
+
+def _flush(buf: list[str], lines: list[str]) -> None:
+    line = normalize_space(buf[0] if len(buf) == 1 else "".join(buf))
+    buf.clear()
+    if line:
+        lines.append(line)
+
+
+_MAX_CELL_BLOCKS = 8
+
+
+def _end_blocks(blocks: list[int], read: int, buf: list[str], lines: list[str]) -> None:
+    """``_plain_table``: the innermost blocks whose text has all passed end (one line break)."""
+    while blocks and blocks[-1] == read:
+        blocks.pop()
+    if buf:
+        _flush(buf, lines)
+
+
+_COUNTED_TAGS = frozenset(("tr", "td", "th", "table"))
+# What the walk does with a node, by ``tag_id`` (``node.tag`` builds a new string each time):
+# not entered, a block element, an inline element; a comment, another non-element node.
+_SKIPPED, _BLOCK, _INLINE, _COMMENT, _NOT_ELEMENT = 0, 1, 2, -1, -2
+#: tag id → (what, tag name), filled as the walk meets the ids. Only lexbor's fixed ids of the
+#: standard names are kept: an unknown name (``o:p``) gets an id that is an address in one
+#: document (another name may get it in the next; a walk keeps them in its own copy), and no
+#: address is below 2**16 (Linux maps no page there), while the fixed ids are a few hundred.
+_TAG_KINDS: dict[int, tuple[int, str]] = {}
+_FIXED_IDS = 1 << 16
+
+
+def _tag_kind(node: LexborNode, tid: int) -> tuple[int, str]:
+    """``_TAG_KINDS``' entry for a node (not a text node), cached when its id is a fixed one."""
+    tag = node.tag
+    if tag is None or tag[0] == "-":
+        out = (_COMMENT if tag == "-comment" else _NOT_ELEMENT, tag or "")
+    else:
+        out = (_SKIPPED if tag in SKIP_TAGS else _BLOCK if tag in BLOCK_TAGS else _INLINE, tag)
+    if tid < _FIXED_IDS:
+        _TAG_KINDS[tid] = out
+    return out
+  # the elements whose exit adds a count
 _CJK_RUN = re.compile(r"[\u3400-\u9fff]+")
 
 
-def _measure(root: LexborNode, into: PageStats | None = None) -> PageStats:
+def _measure(root: LexborNode, into: PageStats | None = None, plain: bool = True) -> PageStats:
     """Text statistics for every element under ``root``, and its segments, in one preorder walk
     (no recursion).
 
@@ -390,7 +648,11 @@ def _measure(root: LexborNode, into: PageStats | None = None) -> PageStats:
 
     The same walk builds ``iter_segments(root)`` (``PageStats.lines``): text is joined until a
     block element opens or closes, so a block element's own segments are a slice of them (a
-    separate segment walk cost as much as a third of this one)."""
+    separate segment walk cost as much as a third of this one).
+
+    A table that ``_plain_table`` can read from lexbor's own traversal and that is a statistics
+    table of four or more rows (nothing inside it is chrome) gets one record and its lines,
+    not one per cell (``PageStats.tables``), unless ``plain`` is false."""
     ps = into if into is not None else PageStats()
     ps.clear()
     order, info, index, end_marks, texty, lines = ps.order, ps.info, ps.index, ps.end_comments, ps.texty, ps.lines
@@ -399,7 +661,7 @@ def _measure(root: LexborNode, into: PageStats | None = None) -> PageStats:
     stack: list[LexborNode | tuple[LexborNode, int, str, int, int, int]] = [root]
     pop, push = stack.pop, stack.append
     short_counts, counts, short = _short_text_counts, _text_counts, _SHORT_TEXT
-    skip_tags, block_tags = SKIP_TAGS, BLOCK_TAGS
+    tag_kinds, text_id = dict(_TAG_KINDS), _TEXT_ID  # (own copy: it also gets this page's other ids)
     end_comments = bool(END_COMMENTS)
     order_append, info_append, line_append = order.append, info.append, lines.append
     buf: list[str] = []  # text of the line being built
@@ -419,11 +681,8 @@ def _measure(root: LexborNode, into: PageStats | None = None) -> PageStats:
                 if ((d >> _NUMS_X) & _MASK and (d >> _CHARS_X) & _MASK <= 40 and (d >> _NODES_X) & _MASK <= 24
                         and _is_value_cell(node.text())):
                     acc += _CELL
-            elif tag == "table":
-                d = acc - enter
-                if (not (d >> _TABLES_X) & _MASK and (d >> _CELLS_X) & _MASK >= 4 and (d >> _KW_X) & _MASK >= 2
-                        and (d >> _ROWS_X) & _MASK >= 3 and ((d >> _LINK_X) & _MASK) * 2 < d & _MASK):
-                    acc += _TABLE
+            elif tag == "table" and _is_stat_table(acc - enter):
+                acc += _TABLE
             if first >= 0:  # a block element closes: the line ends
                 if buf:
                     line = normalize_space("".join(buf))
@@ -437,8 +696,8 @@ def _measure(root: LexborNode, into: PageStats | None = None) -> PageStats:
             if (acc - enter) & _MASK >= _CANDIDATE_CJK:
                 texty.append(i)
             continue
-        tag = node.tag  # type: ignore[union-attr]
-        if tag == "-text":
+        tid = node.tag_id  # type: ignore[union-attr]
+        if tid == text_id:
             text = node.text_content  # type: ignore[union-attr]
             if text:
                 if text.isspace():
@@ -453,8 +712,12 @@ def _measure(root: LexborNode, into: PageStats | None = None) -> PageStats:
                 if flags & 2:
                     acc += in_table
             continue
-        if tag is None or tag[0] == "-":  # not an element (element names start with a letter)
-            if end_comments and tag == "-comment" and _is_end_comment(node):
+        kind_tag = tag_kinds.get(tid)
+        if kind_tag is None:
+            kind_tag = tag_kinds[tid] = _tag_kind(node, tid)  # type: ignore[arg-type]
+        kind, tag = kind_tag
+        if kind < 0:  # not an element (element names start with a letter)
+            if kind == _COMMENT and end_comments and _is_end_comment(node):  # type: ignore[arg-type]
                 end_marks.append(len(order))
                 order_append(node)
                 info_append(_END_COMMENT)
@@ -465,11 +728,10 @@ def _measure(root: LexborNode, into: PageStats | None = None) -> PageStats:
         info_append(None)
         enter = acc
         acc += _NODE
-        if tag in skip_tags:
-            n = len(lines)
-            info[i] = (i + 1, tag, enter, acc, -1, n)
+        if kind == _SKIPPED:
+            info[i] = (i + 1, tag, enter, acc, -1, len(lines))
             continue
-        if tag in block_tags:
+        if kind == _BLOCK:
             if buf:  # a block element opens: the line ends
                 line = normalize_space("".join(buf))
                 buf.clear()
@@ -480,6 +742,18 @@ def _measure(root: LexborNode, into: PageStats | None = None) -> PageStats:
                         after_add(last_close)
             first = len(lines)
             last_close = -1
+            if plain and tag == "table" and not flags & 1 and (whole := _plain_table(node, tag_kinds)) is not None:  # type: ignore[arg-type]
+                d = whole[0] + _NODE
+                if (d >> _ROWS_X) & _MASK >= 4 and _is_stat_table(d):
+                    acc += whole[0] + _TABLE
+                    lines.extend(whole[1])
+                    ps.tables.add(node.mem_id)  # type: ignore[union-attr]
+                    ps.texty_inside.extend(whole[2])
+                    info[i] = (i + 1, tag, enter, acc, first, len(lines))
+                    if (acc - enter) & _MASK >= _CANDIDATE_CJK:
+                        texty.append(i)
+                    last_close = i
+                    continue
         else:
             first = -1
         child = node.last_child
@@ -491,7 +765,7 @@ def _measure(root: LexborNode, into: PageStats | None = None) -> PageStats:
                 last_close = i
             continue
         prev = child.prev
-        if prev is None and child.tag == "-text":  # one text node: the commonest leaf
+        if prev is None and child.tag_id == text_id:  # one text node: the commonest leaf
             text = child.text_content
             if text and text.isspace():
                 if first < 0 and buf:
@@ -559,7 +833,7 @@ def find_container(tree: LexborHTMLParser, stats: PageStats | None = None) -> tu
         if fi not in possible:
             continue  # only nodes with too little text could match: none of them can win
         for node in tree.css(fam.query):
-            st = stats.get(node.mem_id)
+            st = stats.of(node)
             if st is None:
                 continue
             candidates.append((fi, order, node, fam.name, st))
@@ -572,7 +846,7 @@ def find_container(tree: LexborHTMLParser, stats: PageStats | None = None) -> tu
             key = (fi, idx)
             if best is None or key < best[0]:
                 best = (key, node, name)
-    if best is not None and stats[best[1].mem_id].cjk * 4 >= stats[root.mem_id].cjk:
+    if best is not None and _cjk(stats, best[1]) * 4 >= stats[root.mem_id].cjk:
         node, family = best[1], best[2]
     else:
         node, family = _densest(root, stats), None
@@ -633,11 +907,15 @@ def _possible_families(stats: PageStats) -> set[int]:
     """Indices of the families whose query may return a node with ``_CANDIDATE_CJK`` or more."""
     out = set(_FAMILY_ALWAYS)
     by_key = _FAMILY_KEYS
+    texty: list[tuple[str, LexborNode]] = []
     for i in stats.texty:
         rec = stats.info[i]
         assert isinstance(rec, tuple)
-        out.update(by_key.get(("", rec[1].lower()), ()))
-        for name, value in stats.order[i].attributes.items():
+        texty.append((rec[1], stats.order[i]))
+    texty.extend((node.tag or "", node) for node in stats.texty_inside)
+    for tag, node in texty:
+        out.update(by_key.get(("", tag.lower()), ()))
+        for name, value in node.attributes.items():
             name = name.lower()
             out.update(by_key.get(("[", name), ()))
             if not value:
@@ -657,12 +935,12 @@ def _densest(root: LexborNode, stats: PageStats) -> LexborNode:
     """Innermost block holding most of the non-link CJK text."""
     node = root
     while True:
-        total = stats[node.mem_id].cjk
+        total = _cjk(stats, node)
         best, best_cjk = None, -1
         for child in _children(node):
             if not child.is_element_node:
                 continue
-            st = stats.get(child.mem_id)
+            st = stats.of(child)
             if st is not None and st.cjk > best_cjk:
                 best, best_cjk = child, st.cjk
         if best is None or total == 0 or best_cjk * 4 < total * 3:
@@ -670,9 +948,19 @@ def _densest(root: LexborNode, stats: PageStats) -> LexborNode:
         node = best
 
 
+def _cjk(stats: PageStats, node: LexborNode) -> int:
+    st = stats.of(node)
+    if st is None:
+        raise KeyError(node.mem_id)
+    return st.cjk
+
+
 def _with_tables(root: LexborNode, node: LexborNode, stats: PageStats) -> LexborNode:
     """Widen ``node`` to the nearest ancestor that also holds the page's statistics tables."""
-    if stats[root.mem_id].stat_tables == stats[node.mem_id].stat_tables:
+    st = stats.of(node)
+    if st is None:
+        raise KeyError(node.mem_id)
+    if stats[root.mem_id].stat_tables == st.stat_tables:
         return node
     ancestors: dict[int, LexborNode] = {}
     cur: LexborNode | None = node
@@ -884,7 +1172,8 @@ def _cut_after_end_markers(node: LexborNode, stats: PageStats, lo: int, hi: int)
                 sib = sib.next
             cur = cur.parent
     keep = _outermost(doomed, node)
-    cut = {stats.index[el.mem_id] for el in keep}
+    # (-1: an element inside a table read in one piece, whose lines are not known apart)
+    cut = {stats.index.get(el.mem_id, -1) for el in keep}
     for el in keep:
         el.decompose()
     return len(keep), cut
@@ -909,7 +1198,7 @@ def _end_comments(node: LexborNode) -> Iterator[LexborNode]:
 
 
 def _guard_ok(el: LexborNode, stats: PageStats) -> bool:
-    st = stats.get(el.mem_id)
+    st = stats.of(el)
     return st is not None and st.stat_tables == 0 and st.cjk < 200 and el.css_first("table") is None
 
 

@@ -564,3 +564,69 @@ def test_segments_from_the_measuring_walk(html: str) -> None:
     strip_chrome(node, stats, removed)
     patched = stats.segments_without(node.mem_id, removed)
     assert patched is None or patched == list(iter_segments(node))
+
+
+_STAT_ROWS = "".join(
+    f"<tr><td>{label}</td><td> {n}件 </td><td>{n * 3}</td></tr>\n"
+    for label, n in (("（一）主动公开政府信息", 12), ("（二）依申请公开", 7), ("行政复议", 3), ("行政诉讼", 0), ("收费金额", 5))
+)
+_PLAIN_TABLE_CASES = [
+    f"<div><p>{PROSE}</p><table><tbody>{_STAT_ROWS}</tbody></table><p>尾</p></div>",
+    f"<div><p>{PROSE}</p><table><thead><tr><th>统计指标</th><th>单位</th><th>数量</th></tr></thead>{_STAT_ROWS}</table></div>",
+    f"<div><a href='x'><table>{_STAT_ROWS}</table></a><p>{PROSE}</p></div>",  # inside a link: walked
+    f"<div><p>{PROSE}</p><table>{_STAT_ROWS}<tr><td class='fenxiang'>分享</td><td>1</td></tr></table></div>",
+    f"<div><p>{PROSE}</p><table id='zoom'>{_STAT_ROWS}<tr><td>{PROSE}</td></tr></table></div>",
+    f"<table>{_STAT_ROWS}<tr><td class='b12c'>{PROSE}{PROSE}{PROSE}</td><td>2</td></tr></table>",
+    f"<div><p>{PROSE}</p>前<table>{_STAT_ROWS}<!--/enpcontent--></table>后<div>关闭窗口</div></div>",
+    f"<div><p>{PROSE}</p><table>{_STAT_ROWS.replace('件', '<x>件</x>')}</table></div>",
+    # Word cells: blocks and inline runs inside cells, lines ended by blocks only
+    f"<div><p>{PROSE}</p><table>{_STAT_ROWS.replace('<td>', '<td><p><span>').replace('</td>', '<o:p></o:p></span></p></td>')}</table></div>",
+    f"<div><p>{PROSE}</p><table>{_STAT_ROWS.replace('件', '</p> <p>件').replace('<td> ', '<td><p>')}</table></div>",
+    f"<div><p>{PROSE}</p><table>{_STAT_ROWS.replace('件', '<br>件<p></p>尾<div><p>深</p></div> 后')}</table></div>",
+    f"<div><p>{PROSE}</p><table>{_STAT_ROWS.replace('件', '<p><b>1</b></p> <p>2</p>')}</table></div>",
+    f"<div><p>{PROSE}</p><table><colgroup><col></colgroup>{_STAT_ROWS.replace('件', '<!-- c -->件')}</table></div>",
+    f"<div><p>{PROSE}</p><table>{_STAT_ROWS.replace('件', '<a href=x>件</a>')}</table></div>",
+    f"<div><p>{PROSE}</p><table>{_STAT_ROWS.replace('件', '<script>x</script>件')}</table></div>",
+    f"<div><p>{PROSE}</p><table>{_STAT_ROWS.replace('件', '<span class=spam>x</span> <span class=fenxiang>分享</span>')}</table></div>",
+    f"<div><p>{PROSE}</p><table>{_STAT_ROWS.replace('件', '件<span class=spam>x</span>件')}</table></div>",
+]
+
+
+@pytest.mark.parametrize("html", _PLAIN_TABLE_CASES)
+def test_plain_tables_read_in_one_piece_change_nothing(html: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A statistics table read from lexbor's traversal (``_plain_table``) gives the container,
+    family, removals, lines and every element's totals that the walk over its cells gives."""
+    from parsers import clean
+    from parsers.text import iter_segments
+
+    def run() -> tuple:
+        tree = LexborHTMLParser(html)
+        # (a text node split in two inside a cell, as remove_spam's removals leave them)
+        for span in tree.css("span.spam"):
+            span.decompose()
+        stats = clean.PageStats()
+        node, family = find_container(tree, stats)
+        body = tree.body
+        assert body is not None
+        totals = [(n.tag, stats.of(n)) for n in body.traverse()]
+        texty = {stats.order[i].mem_id for i in stats.texty} | {n.mem_id for n in stats.texty_inside}
+        texty_tags = sorted(n.tag or "" for n in body.traverse() if n.mem_id in texty)
+        lines = stats.lines
+        removed: list[int] = []
+        n = strip_chrome(node, stats, removed)
+        patched = stats.segments_without(node.mem_id, removed)
+        assert patched is None or patched == list(iter_segments(node))
+        return family, n, node.html, totals, texty_tags, lines, list(iter_segments(node))
+
+    fast = run()
+    monkeypatch.setattr(clean, "_plain_table", lambda table, kinds: None)
+    assert fast == run()
+
+
+def test_plain_table_is_used() -> None:
+    from parsers import clean
+
+    tree = LexborHTMLParser(_PLAIN_TABLE_CASES[0])
+    stats = clean.PageStats()
+    find_container(tree, stats)
+    assert len(stats.tables) == 1
