@@ -29,6 +29,7 @@ from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from parsers.families import END_COMMENTS, END_SELECTORS, FAMILIES
 from parsers.text import _TEXT_ID, BLOCK_TAGS, SKIP_TAGS, _tag_ids, iter_segments, normalize_space
+from parsers.text import children as _children
 
 __all__ = ["PageStats", "find_container", "is_chrome_line", "strip_chrome"]
 
@@ -373,14 +374,6 @@ class PageStats:
             k += 1
         out.extend(lines[at - base :])
         return out
-
-
-def _children(node: LexborNode) -> Iterator[LexborNode]:
-    child = node.child
-    while child is not None:
-        nxt = child.next
-        yield child
-        child = nxt
 
 
 def _is_end_comment(node: LexborNode) -> bool:

@@ -31,7 +31,6 @@ from parsers.spam_evidence import (
     _GOV_HOST,
     _SALAD_TAGS,
     _SKIP_TEXT,
-    _children,
     _Ev,
     _has_footer_mark,
     _has_zero_width,
@@ -55,6 +54,7 @@ from parsers.spam_lexicon import (
     spam_lines,
 )
 from parsers.spam_pinyin import strip_pinyin
+from parsers.text import children as _children
 from parsers.text import normalize_space
 
 __all__ = ["clean_title", "is_spam_line", "remove_spam", "spam_lines", "strip_pinyin"]

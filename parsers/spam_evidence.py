@@ -9,7 +9,6 @@ C-level text read (:func:`_plain_ev`).
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from urllib.parse import urlsplit
@@ -257,14 +256,6 @@ class _Ev:
 
 
 _SKIP_TEXT = frozenset(["script", "style", "template", "title", "textarea", "select", "option"])
-
-
-def _children(node: LexborNode) -> Iterator[LexborNode]:
-    child = node.child
-    while child is not None:
-        nxt = child.next
-        yield child
-        child = nxt
 
 
 @lru_cache(maxsize=4096)

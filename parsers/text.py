@@ -15,6 +15,7 @@ from typing import cast
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 __all__ = [
+    "children",
     "BLOCK_TAGS",
     "SKIP_TAGS",
     "compact",
@@ -197,6 +198,15 @@ def _walk(node: LexborNode, cut: int) -> Iterator[str | None]:
         line = normalize_space("".join(buf))
         if line:
             yield line
+
+
+def children(node: LexborNode) -> Iterator[LexborNode]:
+    """``node``'s children, safe to decompose while iterating (the next one is read first)."""
+    child = node.child
+    while child is not None:
+        nxt = child.next
+        yield child
+        child = nxt
 
 
 def last_segment(node: LexborNode) -> str | None:
