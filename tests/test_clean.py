@@ -421,44 +421,45 @@ def test_counter_table_in_footer_does_not_widen() -> None:
 
 
 # --------------------------------------------------------------------------- speed shortcuts
-# The shortcuts in parsers.clean must give the verdicts of the plain forms they replace.
+# The shortcuts in parsers.chrome_lines, parsers.measure and parsers.clean must give the verdicts
+# of the plain forms they replace.
 
 
 def _plain_chrome_line(line: str) -> bool:
     """is_chrome_line as one loop over the patterns (the form before the speed work)."""
-    from parsers import clean
+    from parsers import chrome_lines
 
-    hint = re.compile(clean._tc("|".join(re.escape(w) for w in clean._HINT_WORDS)), re.IGNORECASE)
+    hint = re.compile(chrome_lines._tc("|".join(re.escape(w) for w in chrome_lines._HINT_WORDS)), re.IGNORECASE)
     if len(line) > 600 or not hint.search(line):
         return False
     line = normalize_space(line)
     if not line or len(line) > 300:
         return False
     short = len(line) <= 120 and not re.search("[。！？]", line)
-    for i, pat in enumerate(clean._CHROME_PATTERNS):
+    for i, pat in enumerate(chrome_lines._CHROME_PATTERNS):
         unanchored = not pat.startswith("^")
         if unanchored and not short:
             continue
-        if re.search(clean._tc(pat), line, re.IGNORECASE):
-            if unanchored and i == clean._SPONSOR_IDX and not clean._sponsor_shape(line):
+        if re.search(chrome_lines._tc(pat), line, re.IGNORECASE):
+            if unanchored and i == chrome_lines._SPONSOR_IDX and not chrome_lines._sponsor_shape(line):
                 continue
             return True
     return False
 
 
 def test_chrome_hint_matches_like_the_case_insensitive_pattern() -> None:
-    from parsers import clean
+    from parsers import chrome_lines
 
-    plain = re.compile(clean._tc("|".join(re.escape(w) for w in clean._HINT_WORDS)), re.IGNORECASE)
+    plain = re.compile(chrome_lines._tc("|".join(re.escape(w) for w in chrome_lines._HINT_WORDS)), re.IGNORECASE)
     rnd = random.Random(5)
     alphabet = (
         list("EnglishICPCopyrightcCO()©>»＞›İıſKk 的一是在不了有和人这中大为上个国")
-        + [c for w in clean._HINT_WORDS for c in w] + list(clean._T.values())
+        + [c for w in chrome_lines._HINT_WORDS for c in w] + list(chrome_lines._T.values())
     )
-    samples = [w for w in clean._HINT_WORDS] + [w.upper() for w in clean._HINT_WORDS] + ["ENGLİSH", "engliſh", "ıcp"]
+    samples = [w for w in chrome_lines._HINT_WORDS] + [w.upper() for w in chrome_lines._HINT_WORDS] + ["ENGLİSH", "engliſh", "ıcp"]
     samples += ["".join(rnd.choice(alphabet) for _ in range(rnd.randrange(1, 10))) for _ in range(20_000)]
     for s in samples:
-        assert bool(clean._CHROME_HINT.search(s)) == bool(plain.search(s)), s
+        assert bool(chrome_lines._CHROME_HINT.search(s)) == bool(plain.search(s)), s
 
 
 def test_chrome_line_alternations_match_the_pattern_loop() -> None:
@@ -500,7 +501,7 @@ def _selector_element(selector: str, swap_case: bool) -> str:
 def test_family_shortcut_never_skips_a_family_with_a_candidate(doctype: str) -> None:
     """find_container queries only the families that a node with enough text may match; every
     family whose query returns such a node must be among them (any case, quirks mode or not)."""
-    from parsers import clean
+    from parsers import clean, measure
 
     for fam in FAMILIES:
         for selector in fam.selectors:
@@ -510,7 +511,7 @@ def test_family_shortcut_never_skips_a_family_with_a_candidate(doctype: str) -> 
                     body = f"<table><tr>{body}</tr></table>"
                 tree = LexborHTMLParser(f"{doctype}<html><head></head><body><div>{body}</div></body></html>")
                 stats = clean.PageStats()
-                clean._measure(tree.body, stats)
+                measure._measure(tree.body, stats)
                 possible = clean._possible_families(stats)
                 for fi, other in enumerate(FAMILIES):
                     found = [n for n in tree.css(other.query) if (st := stats.get(n.mem_id)) and st.cjk >= 30]
@@ -548,7 +549,7 @@ _LINE_CASES = [
 def test_segments_from_the_measuring_walk(html: str) -> None:
     """The measuring walk's segments are iter_segments' (the page's and a block's), and after
     strip_chrome the patched container lines, when given, are what a new walk reads."""
-    from parsers.clean import PageStats, _measure
+    from parsers.measure import PageStats, _measure
     from parsers.text import iter_segments
 
     tree = LexborHTMLParser(html)
@@ -596,7 +597,7 @@ _PLAIN_TABLE_CASES = [
 def test_plain_tables_read_in_one_piece_change_nothing(html: str, monkeypatch: pytest.MonkeyPatch) -> None:
     """A statistics table read from lexbor's traversal (``_plain_table``) gives the container,
     family, removals, lines and every element's totals that the walk over its cells gives."""
-    from parsers import clean
+    from parsers import measure
     from parsers.text import iter_segments
 
     def run() -> tuple:
@@ -604,7 +605,7 @@ def test_plain_tables_read_in_one_piece_change_nothing(html: str, monkeypatch: p
         # (a text node split in two inside a cell, as remove_spam's removals leave them)
         for span in tree.css("span.spam"):
             span.decompose()
-        stats = clean.PageStats()
+        stats = measure.PageStats()
         node, family = find_container(tree, stats)
         body = tree.body
         assert body is not None
@@ -619,7 +620,7 @@ def test_plain_tables_read_in_one_piece_change_nothing(html: str, monkeypatch: p
         return family, n, node.html, totals, texty_tags, lines, list(iter_segments(node))
 
     fast = run()
-    monkeypatch.setattr(clean, "_plain_table", lambda table, kinds: None)
+    monkeypatch.setattr(measure, "_plain_table", lambda table, kinds: None)
     assert fast == run()
 
 
