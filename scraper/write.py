@@ -232,9 +232,10 @@ class TableSink:
         rows = rows if isinstance(rows, list) else list(rows)
         if not rows:
             return
-        self.add_batch(arrow_rows(self.name, rows) if self._pq is not None else None,
-                       csv_text if csv_text is not None or self._csv_file is None else format_csv(self.name, rows),
-                       len(rows), 0)
+        if csv_text is None and self._csv_file is not None:
+            csv_text = format_csv(self.name, rows)
+        batch = arrow_rows(self.name, rows) if self._pq is not None else None
+        self.add_batch(batch, csv_text, len(rows))
 
     def add_batch(self, batch, csv_text: str | None, n: int | None = None, start: int = 0) -> None:
         """Append rows ``start:start+n`` of an Arrow record batch made by ``arrow_rows`` and
