@@ -136,11 +136,11 @@ def _reject(body: bytes, location: str | None) -> None:
     """Raise NotAReport for empty bodies and binary files (magic number)."""
     if not body.strip(_WS + b"\x00"):
         reason = "empty file" if not body else "empty file (only white space or NUL bytes)"
-        raise NotAReport(reason, location=location)
+        raise NotAReport(reason, location=location, kind="empty")
     kind = sniff_binary(body)
     if kind is not None:
         hint = " (a compressed body: was Content-Encoding ignored?)" if kind in ("GZIP", "ZSTD") else ""
-        raise NotAReport(f"binary file ({kind}), not a web page{hint}", location=location)
+        raise NotAReport(f"binary file ({kind}), not a web page{hint}", location=location, kind="binary")
 
 
 # --------------------------------------------------------------------------------------------
@@ -570,7 +570,7 @@ def decode_html(
     if isinstance(body, str):  # already text: nothing to decide
         text = body.lstrip("\ufeff")
         if not _NON_BLANK_RE.search(text):
-            raise NotAReport("empty file (only white space)", location=location)
+            raise NotAReport("empty file (only white space)", location=location, kind="empty")
         return _finish(text, "str", "str", (), False, [], pre_damaged=True)
     body = bytes(body)
     _reject(body, location)
@@ -603,7 +603,7 @@ def decode_html(
 
     text = attempt.text.lstrip("\ufeff")
     if not _NON_BLANK_RE.search(text):
-        raise NotAReport("empty file (only white space)", location=location)
+        raise NotAReport("empty file (only white space)", location=location, kind="empty")
     if attempt.truncated:
         warnings.append(f"encoding: page ends inside a character ({attempt.truncated} byte(s) dropped)")
     family = "utf-8" if attempt.family.startswith("utf-16") else attempt.family
@@ -790,5 +790,5 @@ def _reject_nul_heavy(body: bytes, location: str | None) -> None:
     nul = head.count(0)
     if nul >= 32 or nul * 10 > len(head):
         raise NotAReport(
-            f"binary file ({nul} NUL bytes in the first 4 KB), not a web page", location=location
+            f"binary file ({nul} NUL bytes in the first 4 KB), not a web page", location=location, kind="binary"
         )

@@ -14,7 +14,7 @@ went wrong. Only "nothing usable" raises, so one bad page never stops a batch.
 
 from __future__ import annotations
 
-__all__ = ["NotAReport", "ParseError", "UndecodableError", "XxgkError"]
+__all__ = ["NOT_THE_PAGE", "NotAReport", "ParseError", "UndecodableError", "XxgkError"]
 
 
 class XxgkError(Exception):
@@ -41,9 +41,20 @@ class UndecodableError(ParseError):
         self.tried = tried
 
 
-class NotAReport(XxgkError):
-    """The input is not an annual report page (empty, binary, listing, error page…)."""
+#: ``NotAReport.kind`` values of answers that are not the page at all: a body with no text, a
+#: "page not found" page served as if it were the page, a bot-protection challenge. A fetcher
+#: must not keep such an answer as the page (``scraper.update``): the same URL may answer with
+#: the report on the next run, and an earlier good copy must stay the one that is read.
+NOT_THE_PAGE = frozenset({"empty", "error-page", "waf"})
 
-    def __init__(self, reason: str, *, location: str | None = None) -> None:
+
+class NotAReport(XxgkError):
+    """The input is not an annual report page (empty, binary, listing, error page…).
+
+    ``reason`` is for people; ``kind`` is for code: ``empty``, ``binary``, ``error-page``,
+    ``waf``, ``spam`` or ``not-report`` (a real page that is not an annual report)."""
+
+    def __init__(self, reason: str, *, location: str | None = None, kind: str = "not-report") -> None:
         super().__init__(reason, location=location)
         self.reason = reason
+        self.kind = kind

@@ -36,6 +36,7 @@ from .version import PARSER_VERSION
 __all__ = ["PARSER_VERSION", "parse_report", "report_id"]
 
 _BLOCK_TAG = re.compile(r"<(?:p|div|table|td|tr|br|li|html|body|span|h[1-6])\b", re.I)
+_HTML_START = re.compile(r"\s*(?:<!doctype\s+html[^>]*>\s*)?<html[\s>]", re.I)
 #: A stray tag in a plain-text page; never spans a line break (no character ``str.splitlines``
 #: breaks at), so one substitution over the page removes what a line-by-line one would.
 _TEXT_TAGS = re.compile(r"<[^>\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029]{0,200}>")
@@ -103,7 +104,7 @@ def parse_report(
     warnings.extend(t_warnings)
     facts = tuple(f for t in tables for f in t.facts)
     template = _template(tables, facts, page.body_lines, year)
-    check_is_report(title, page.body_lines, len(facts), location=location)
+    check_is_report(title, page.body_lines, len(facts), location=location, markup=text)
     warnings.extend(_two_reports(page.body_lines, tables))
     checks = run_checks(template, facts)
     return Report(
@@ -176,7 +177,10 @@ def _two_reports(body_lines: Sequence[str], tables: Sequence[Table]) -> list[str
 
 
 def _looks_like_html(text: str) -> bool:
-    """Plain-text dumps (like the seed) may still hold a stray tag; real pages hold many."""
+    """Plain-text dumps (like the seed) may still hold a stray tag; real pages hold many, or
+    open with ``<html>`` (a script-only challenge page has no other tag to count)."""
+    if _HTML_START.match(text):
+        return True
     found = _BLOCK_TAG.finditer(text, 0, 200000)
     return sum(1 for _ in itertools.islice(found, 3)) >= 3
 
@@ -203,7 +207,7 @@ def _read_html(text: str) -> _Page:
     page.spam, page.spam_links = remove_spam(tree, text)
     root = tree.body or tree.root
     if root is None:
-        raise NotAReport("empty page: no HTML body")
+        raise NotAReport("empty page: no HTML body", kind="empty")
     # find_container only reads the tree, so it runs first: its walk also yields the page's
     # segments and the container's, which stay the body lines when strip_chrome removes nothing.
     stats = PageStats()  # find_container's measurements, reused by strip_chrome

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+from scraper.answers import not_the_page
 from scraper.archive import Archive, Capture, CatalogueRow, content_kind
 from scraper.discover import DEFAULT_MAX_PAGES, attachment_links, decode_listing, discover
 from scraper.errors import ConfigError, FetchError, FetchStatusError, InputError, LockedError
@@ -74,6 +75,7 @@ class HarvestStats:
     not_modified: int = 0
     known: int = 0
     attachments: int = 0
+    not_the_page: int = 0  # Wayback captures of a challenge, soft 404 or empty body: skipped
     failures: list[tuple[str, str]] = field(default_factory=list)
     stopped: list[str] = field(default_factory=list)
 
@@ -82,7 +84,9 @@ class HarvestStats:
         return len(self.failures)
 
     def add(self, other: HarvestStats) -> None:
-        for name in ("requested", "stored", "unchanged", "duplicate", "not_modified", "known", "attachments"):
+        for name in (
+            "requested", "stored", "unchanged", "duplicate", "not_modified", "known", "attachments", "not_the_page",
+        ):
             setattr(self, name, getattr(self, name) + getattr(other, name))
         self.failures.extend(other.failures)
         self.stopped.extend(other.stopped)
@@ -93,6 +97,7 @@ class HarvestStats:
         return (
             f"{self.requested} URLs: {self.stored} stored, {self.duplicate} duplicate, {self.unchanged} unchanged, "
             f"{self.not_modified} not modified, {self.known} already archived, {self.failed} failed{detail}"
+            f"{f', {self.not_the_page} captures not the page' if self.not_the_page else ''}"
             f"{'; stopped: ' + ', '.join(self.stopped) if self.stopped else ''}"
         )
 
@@ -324,13 +329,23 @@ class _Harvester:
                 attachment=attachment,
             )
             return
+        if kind == "html":
+            problem = not_the_page(result.content, _headers(result), url=result.final_url)
+            if problem is not None:
+                self._fail(
+                    url,
+                    f"not the page: {problem} (HTTP {result.status}); not stored, asked again next run",
+                    status=result.status,
+                    attachment=attachment,
+                )
+                return
         is_attachment = attachment or kind == "attachment"
         outcome, _row = self.archive.store(_capture(result, source=self.source, attachment=is_attachment))
         setattr(self.stats, outcome, getattr(self.stats, outcome) + 1)
         self.stats.attachments += int(is_attachment and outcome == "stored")
         log.info("%s %s (%d bytes, %d attempts)", outcome, url, len(result.content), result.attempts)
         if kind == "html" and not attachment:
-            self._follow(result.content, {k.lower(): v for k, v in result.headers}, result.final_url)
+            self._follow(result.content, _headers(result), result.final_url)
 
     def _follow_stored(self, row: CatalogueRow) -> None:
         """Attachments of a page we did not refetch: links come from the archived copy."""
@@ -353,6 +368,10 @@ class _Harvester:
         log.info("gave up %s: %s", url, reason)
         self.stats.failures.append((url, reason))
         self.archive.record_failure(url, reason, source=self.source, status=status, attachment=attachment)
+
+
+def _headers(result: FetchResult) -> dict[str, str]:
+    return {k.lower(): v for k, v in result.headers}
 
 
 def _capture(result: FetchResult, *, source: str, attachment: bool, **extra: Any) -> Capture:
@@ -424,6 +443,12 @@ async def harvest_wayback(
         kind = content_kind(result.header("content-type"), record.original, result.content)
         if kind == "other":
             archive.set_state(seen_key, "skipped: not HTML or an attachment")
+            continue
+        problem = not_the_page(result.content, _headers(result), url=record.original) if kind == "html" else None
+        if problem is not None:  # the archive kept a challenge or a soft 404: other captures may be the page
+            stats.not_the_page += 1
+            archive.set_state(seen_key, f"skipped: not the page: {problem}")
+            log.info("skipped memento %s: not the page: %s", result.final_url, problem)
             continue
         capture = _capture(
             replace(result, url=record.original, final_url=record.original),
@@ -576,7 +601,7 @@ def _log_to(path: Path) -> Iterator[None]:
 def _reason_kind(reason: str) -> str:
     lowered = reason.lower()
     for marker, kind in (
-        ("robots", "robots"), ("non-public", "private-address"), ("redirect", "redirect"), ("timeout", "timeout"),
+        ("not the page", "not-the-page"), ("robots", "robots"), ("non-public", "private-address"), ("redirect", "redirect"), ("timeout", "timeout"),
         ("no complete answer", "timeout"), ("truncated", "truncated"), ("connection", "connection"),
         ("exceeds", "too-large"), ("content type", "content-type"), ("http ", "http-status"), ("rate limit", "rate-limit"),
     ):  # fmt: skip

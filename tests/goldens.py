@@ -93,6 +93,9 @@ def compare(golden: Path) -> list[str]:
         except XxgkError as exc:
             if type(exc).__name__ != spec["error"]:
                 problems.append(f"raised {type(exc).__name__}, expected {spec['error']}")
+            kind = spec.get("kind")
+            if kind and getattr(exc, "kind", None) != kind:
+                problems.append(f"kind {getattr(exc, 'kind', None)!r}, expected {kind!r}")
             frag = spec.get("message_contains")
             if frag and frag not in str(exc):
                 problems.append(f"message {str(exc)!r} lacks {frag!r}")
