@@ -126,11 +126,10 @@ def _head_spam(tree: LexborHTMLParser, col: _Collector) -> None:
             if cleaned:
                 title.insert_child(cleaned)
     # One selector, not ``meta[name], meta[http-equiv]`` (lexbor's cost grows with each selector
-    # of a list); that list reported a meta once per attribute it holds, one after the other,
-    # so a meta with both is still judged twice (and, if spam, recorded twice).
+    # of a list); each meta is judged once, whichever of the two attributes it holds.
     for meta in tree.css("meta"):
         attrs = meta.attributes
-        for _ in range(("name" in attrs) + ("http-equiv" in attrs)):
+        if "name" in attrs or "http-equiv" in attrs:
             _judge_meta(meta, col)
     for script in tree.css("script"):
         code = script.text(deep=True)

@@ -113,6 +113,20 @@ def test_title_and_meta_stuffing() -> None:
     assert links == 0 and all(b.position == "head" for b in blocks)
 
 
+def test_meta_with_name_and_http_equiv_is_one_block() -> None:
+    """Some CMS templates write ``<meta name="keywords" http-equiv="keywords" …>``; a stuffed one
+    is one spam block (it used to be recorded once per attribute)."""
+    html = (
+        "<html><head><title>2017年政府信息公开工作年度报告</title>"
+        "<meta name='keywords' http-equiv='keywords' content='百家乐,澳门赌场,博彩,足球投注'>"
+        f"</head><body>{BODY}</body></html>"
+    )
+    tree = LexborHTMLParser(html)
+    blocks, _ = remove_spam(tree, html)
+    assert [b.signals[0] for b in blocks] == ["meta_stuffing"]
+    assert tree.css_first("meta") is None
+
+
 # --------------------------------------------------------------------------- S1–S5 hidden
 
 
