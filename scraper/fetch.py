@@ -23,12 +23,13 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from urllib.parse import urljoin, urlsplit, urlunsplit
 
+import httpcore
 import httpx
 from protego import Protego
 
 from scraper import __version__
 from scraper.errors import FetchBlocked, FetchError, FetchStatusError, FetchTimeout, FetchTooLarge
-from scraper.netguard import UrlGuard
+from scraper.netguard import PinnedBackend, UrlGuard
 
 __all__ = [
     "DEFAULT_DEADLINE_S",
@@ -185,9 +186,8 @@ class Fetcher:
             self._client = httpx.AsyncClient(
                 timeout=httpx.Timeout(self.config.timeout_s),
                 follow_redirects=False,
-                verify=_tls_context(self.config.verify_tls, self.config.legacy_tls),
                 headers={"user-agent": self.config.user_agent, "accept-encoding": "gzip, deflate"},
-                limits=httpx.Limits(max_connections=100, max_keepalive_connections=20),
+                transport=_pinned_transport(self.config),
             )
         return self
 
@@ -322,6 +322,9 @@ class Fetcher:
             raise _Attempt(FetchTimeout(f"timeout ({type(exc).__name__})", url=url), retry=True) from exc
         except (httpx.UnsupportedProtocol, httpx.LocalProtocolError, httpx.InvalidURL) as exc:
             raise _Attempt(FetchError(f"request failed: {exc}", url=url), retry=False) from exc
+        except FetchBlocked as exc:  # from PinnedBackend: the name now resolves to a refused address
+            exc.url = exc.location = url
+            raise _Attempt(exc, retry=False) from exc
         except httpx.TransportError as exc:
             reason = _transport_reason(exc)
             raise _Attempt(FetchError(reason, url=url), retry=True) from exc
@@ -405,6 +408,24 @@ class Fetcher:
         except FetchError as exc:
             return exc
         return Protego.parse(result.content.decode("utf-8", errors="replace"))
+
+
+def _pinned_transport(config: FetchConfig) -> httpx.AsyncHTTPTransport:
+    """httpx's own transport, its connection pool built on ``PinnedBackend`` so connections go
+    only to addresses the guard checked. httpx takes no network backend, so the pool it made is
+    replaced by an equal one that has it (``_pool`` is where httpx keeps it; a test checks)."""
+    context = _tls_context(config.verify_tls, config.legacy_tls)
+    transport = httpx.AsyncHTTPTransport(verify=context)
+    if not isinstance(getattr(transport, "_pool", None), httpcore.AsyncConnectionPool):  # pragma: no cover
+        raise RuntimeError("httpx.AsyncHTTPTransport no longer keeps its pool in _pool: update _pinned_transport")
+    transport._pool = httpcore.AsyncConnectionPool(
+        ssl_context=context,
+        max_connections=100,
+        max_keepalive_connections=20,
+        keepalive_expiry=5.0,
+        network_backend=PinnedBackend(config.guard),
+    )
+    return transport
 
 
 def _tls_context(verify: bool, legacy: bool) -> ssl.SSLContext:

@@ -3,22 +3,26 @@
 Report URLs come from listing pages and redirects that strangers control. Without this check
 a crafted link or ``Location`` header could make a cron job probe ``127.0.0.1`` or the cloud
 metadata service (server-side request forgery). Every hop is checked *before* any connection
-is opened. A name is resolved once here and httpx resolves it again when connecting, so a DNS
-answer that changes in between (rebinding) is not caught; that residual risk is accepted for a
-research crawler and documented in docs/fetching.md.
+is opened, and the connection itself goes only to addresses checked at that moment
+(``PinnedBackend``, httpcore's network layer under httpx): were httpx left to resolve the name
+again, a DNS answer that changes between the check and the connection (rebinding) could slip a
+private address in.
 """
 
 from __future__ import annotations
 
+import asyncio
 import ipaddress
 import socket
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
+import httpcore
+
 from scraper.errors import FetchBlocked
 
-__all__ = ["ALLOWED_SCHEMES", "Resolver", "UrlGuard", "is_public_address", "system_resolver"]
+__all__ = ["ALLOWED_SCHEMES", "PinnedBackend", "Resolver", "UrlGuard", "is_public_address", "system_resolver"]
 
 ALLOWED_SCHEMES = frozenset({"http", "https"})
 
@@ -83,15 +87,25 @@ class UrlGuard:
     def check(self, url: str) -> None:
         """Raise FetchBlocked unless ``url`` is http(s) to a public host (or allowed)."""
         host, port = self.check_scheme(url)
+        self._checked(url, host, port)
+
+    def connect_addresses(self, host: str, port: int) -> list[str]:
+        """The addresses to open a connection to ``host:port`` on, each checked now; ``[host]``
+        when the address check is lifted (the system then resolves it as usual)."""
+        return self._checked(f"//{host}:{port}", host, port)
+
+    def _checked(self, url: str, host: str, port: int) -> list[str]:
         if self.allow_private or f"{host}:{port}" in self.trusted_netlocs:
-            return
-        for address in self._addresses(url, host, port):
+            return [host]
+        addresses = self._addresses(url, host, port)
+        for address in addresses:
             if not is_public_address(address):
                 raise FetchBlocked(
                     f"host {host} resolves to non-public address {address} (use --allow-private)",
                     url=url,
                     reason="private-address",
                 )
+        return addresses
 
     def _addresses(self, url: str, host: str, port: int) -> list[str]:
         try:
@@ -106,3 +120,44 @@ class UrlGuard:
         if not addresses:
             raise FetchBlocked(f"{host} resolves to no address", url=url, reason="dns")
         return addresses
+
+
+class PinnedBackend(httpcore.AsyncNetworkBackend):
+    """httpcore's network layer, connecting only to addresses ``guard`` has just checked.
+
+    httpx hands the host name of the URL to the network backend, which would resolve it again;
+    this backend resolves it once through the guard and connects to those addresses, trying
+    each in turn as the system does. TLS is unchanged: httpcore starts it with the URL's host as
+    the server name, so certificates are checked against the name, not the address."""
+
+    def __init__(self, guard: UrlGuard, inner: httpcore.AsyncNetworkBackend | None = None) -> None:
+        self._guard = guard
+        self._inner = inner or httpcore.AnyIOBackend()
+
+    async def connect_tcp(
+        self,
+        host: str,
+        port: int,
+        timeout: float | None = None,
+        local_address: str | None = None,
+        socket_options: Iterable[httpcore.SOCKET_OPTION] | None = None,
+    ) -> httpcore.AsyncNetworkStream:
+        addresses = await asyncio.to_thread(self._guard.connect_addresses, host, port)
+        failure: Exception | None = None
+        for address in addresses:
+            try:
+                return await self._inner.connect_tcp(
+                    address, port, timeout=timeout, local_address=local_address, socket_options=socket_options
+                )
+            except (httpcore.ConnectError, httpcore.ConnectTimeout) as exc:
+                failure = exc
+        assert failure is not None  # (the guard returns at least one address or raises)
+        raise failure
+
+    async def connect_unix_socket(
+        self, path: str, timeout: float | None = None, socket_options: Iterable[httpcore.SOCKET_OPTION] | None = None
+    ) -> httpcore.AsyncNetworkStream:
+        raise httpcore.ConnectError("unix sockets are not fetched")
+
+    async def sleep(self, seconds: float) -> None:
+        await self._inner.sleep(seconds)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
 from scraper.archive import Archive
@@ -99,3 +101,49 @@ def test_tls_context_keeps_verification() -> None:
     context = _tls_context(verify=True, legacy=True)
     assert context.verify_mode == ssl.CERT_REQUIRED and context.check_hostname
     assert context.options & getattr(ssl, "OP_LEGACY_SERVER_CONNECT", 0x4)
+
+
+# --------------------------------------------------------------------------- DNS rebinding
+
+
+def _rebinding_dns(answers: list[list[str]]):
+    """A name whose DNS answer changes from one lookup to the next (the last answer repeats)."""
+    calls: list[str] = []
+
+    def resolve(host: str, port: int) -> list[str]:
+        calls.append(host)
+        return answers[min(len(calls), len(answers)) - 1]
+
+    return resolve, calls
+
+
+def test_rebinding_between_check_and_connect_is_refused() -> None:
+    """The pre-check sees a public address, the connection's own lookup a loopback one: the
+    connection goes only to what was checked at that moment, so nothing reaches the server."""
+    from tests.test_fetch import FAST, fetch
+
+    resolve, calls = _rebinding_dns([["93.184.216.34"], ["127.0.0.1"]])
+    config = replace(FAST, guard=UrlGuard(resolver=resolve), retries=0, obey_robots=False)
+    with FaultServer() as server:
+        server.add("/r.html", Reply(body=html_page("年度报告")))
+        with pytest.raises(FetchBlocked, match="non-public address 127.0.0.1") as info:
+            fetch(f"http://rebind.example:{server.port}/r.html", config)
+        assert sum(server.hits.values()) == 0
+    assert info.value.reason == "private-address" and info.value.url.startswith("http://rebind.example:")
+    assert calls == ["rebind.example", "rebind.example"]
+
+
+def test_connection_goes_to_the_checked_address(monkeypatch) -> None:
+    """A name the system cannot resolve is fetched through the guard's answer alone: the
+    address checked is the address connected to (127.0.0.1 counts as public for this test)."""
+    from scraper import netguard
+    from tests.test_fetch import FAST, fetch
+
+    public = netguard.is_public_address
+    monkeypatch.setattr(netguard, "is_public_address", lambda a: a == "127.0.0.1" or public(a))
+    guard = UrlGuard(resolver=fake_dns({"report.example.invalid": ["127.0.0.1"]}))
+    with FaultServer() as server:
+        server.add("/r.html", Reply(body=html_page("年度报告")))
+        result = fetch(f"http://report.example.invalid:{server.port}/r.html", replace(FAST, guard=guard, obey_robots=False))
+        assert result.status == 200 and server.hits["/r.html"] == 1
+        assert server.requests[-1][1]["host"] == f"report.example.invalid:{server.port}"
