@@ -183,12 +183,15 @@ class Fetcher:
 
     async def __aenter__(self) -> Fetcher:
         if self._client is None:
+            context = _tls_context(self.config.verify_tls, self.config.legacy_tls)
             self._client = httpx.AsyncClient(
                 timeout=httpx.Timeout(self.config.timeout_s),
                 follow_redirects=False,
+                verify=context,
                 headers={"user-agent": self.config.user_agent, "accept-encoding": "gzip, deflate"},
-                transport=_pinned_transport(self.config),
+                limits=httpx.Limits(max_connections=100, max_keepalive_connections=20),
             )
+            _pin_addresses(self._client, context, self.config.guard)
         return self
 
     async def __aexit__(self, *exc: object) -> None:
@@ -410,22 +413,22 @@ class Fetcher:
         return Protego.parse(result.content.decode("utf-8", errors="replace"))
 
 
-def _pinned_transport(config: FetchConfig) -> httpx.AsyncHTTPTransport:
-    """httpx's own transport, its connection pool built on ``PinnedBackend`` so connections go
-    only to addresses the guard checked. httpx takes no network backend, so the pool it made is
-    replaced by an equal one that has it (``_pool`` is where httpx keeps it; a test checks)."""
-    context = _tls_context(config.verify_tls, config.legacy_tls)
-    transport = httpx.AsyncHTTPTransport(verify=context)
+def _pin_addresses(client: httpx.AsyncClient, context: ssl.SSLContext, guard: UrlGuard) -> None:
+    """Rebuild the client's direct connection pool on ``PinnedBackend``, so connections go only
+    to addresses the guard checked. httpx takes no network backend, so the pool it made is
+    replaced by an equal one that has it; ``_transport`` and ``_pool`` are where httpx 0.28
+    keeps them (a test fails if they move). Transports that httpx mounted for proxies from the
+    environment are left as they are: the proxy resolves names there."""
+    transport = getattr(client, "_transport", None)
     if not isinstance(getattr(transport, "_pool", None), httpcore.AsyncConnectionPool):  # pragma: no cover
-        raise RuntimeError("httpx.AsyncHTTPTransport no longer keeps its pool in _pool: update _pinned_transport")
-    transport._pool = httpcore.AsyncConnectionPool(
+        raise RuntimeError("httpx no longer keeps its connection pool where _pin_addresses expects it")
+    transport._pool = httpcore.AsyncConnectionPool(  # type: ignore[union-attr]
         ssl_context=context,
         max_connections=100,
         max_keepalive_connections=20,
         keepalive_expiry=5.0,
-        network_backend=PinnedBackend(config.guard),
+        network_backend=PinnedBackend(guard),
     )
-    return transport
 
 
 def _tls_context(verify: bool, legacy: bool) -> ssl.SSLContext:
