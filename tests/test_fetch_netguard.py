@@ -147,3 +147,17 @@ def test_connection_goes_to_the_checked_address(monkeypatch) -> None:
         result = fetch(f"http://report.example.invalid:{server.port}/r.html", replace(FAST, guard=guard, obey_robots=False))
         assert result.status == 200 and server.hits["/r.html"] == 1
         assert server.requests[-1][1]["host"] == f"report.example.invalid:{server.port}"
+
+
+def test_environment_proxy_still_used(monkeypatch) -> None:
+    """Pinning rebuilds only the direct pool: an HTTP proxy from the environment (how researchers
+    in mainland China reach the Wayback Machine) still carries the request."""
+    from tests.test_fetch import FAST, fetch
+
+    with FaultServer() as proxy:
+        proxy.add("http://far.example/r.html", Reply(body=html_page("年度报告")))
+        monkeypatch.setenv("HTTP_PROXY", proxy.url(""))
+        monkeypatch.delenv("NO_PROXY", raising=False)
+        monkeypatch.delenv("no_proxy", raising=False)
+        result = fetch("http://far.example/r.html", replace(FAST, obey_robots=False))
+        assert result.status == 200 and proxy.hits["http://far.example/r.html"] == 1
