@@ -17,7 +17,7 @@ from functools import lru_cache
 
 import opencc
 
-from .decode import non_ascii
+from .textscore import non_ascii
 
 __all__ = ["to_simplified"]
 
@@ -67,7 +67,7 @@ def _changeable() -> re.Pattern[str] | None:
 
 def _unchanged(text: str) -> bool:
     """True when t2s is known to return ``text`` as it is (no character it could change).
-    ``text`` may be given as its :func:`~parsers.decode.non_ascii` characters: every character
+    ``text`` may be given as its :func:`~parsers.textscore.non_ascii` characters: every character
     t2s changes, or needs for a phrase, is non-ASCII."""
     changeable = _changeable()
     return changeable is not None and changeable.search(text) is None

@@ -11,8 +11,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from parsers.decode import DETECT_MIN_TEXT, Decoded, decode_html, sniff_binary
+from parsers.decode import DETECT_MIN_TEXT, Decoded, decode_html
 from parsers.errors import NotAReport
+from parsers.sniff import sniff_binary
 
 # Text from the seed page (包头市 2017 report), Simplified and as the Traditional mirror has it.
 TITLE = "包头市2017年政府信息公开工作年度报告"
@@ -635,10 +636,10 @@ def test_wide_space_is_the_non_ascii_white_space() -> None:
     """_sampled drops exactly what the old regex ``[\\x00-\\x7f\\s\\xa0\\u3000\\ufeff]`` dropped."""
     import re as _re
 
-    from parsers import decode
+    from parsers import textscore
 
     wide = {chr(c) for c in range(0x80, 0x110000) if chr(c).isspace()} | {"\ufeff"}
-    assert wide == {chr(c) for c in range(0x80, 0x110000) if decode._WIDE_SPACE_RE.fullmatch(chr(c))}
+    assert wide == {chr(c) for c in range(0x80, 0x110000) if textscore._WIDE_SPACE_RE.fullmatch(chr(c))}
     old = _re.compile(r"[\x00-\x7f\s\xa0\u3000\ufeff]+")
     for text in ("<p>报告\u3000一、\xa0总体\u2028情况</p>\ud800x\ufeff", "ascii only", "", "é\u200b\x85"):
-        assert decode._sampled(text) == old.sub("", text)
+        assert textscore._sampled(text) == old.sub("", text)
