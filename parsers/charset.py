@@ -35,11 +35,10 @@ _HEADER_CHARSET_RE = re.compile(r"""charset\s*=\s*["']?\s*([A-Za-z0-9][A-Za-z0-9
 #: Comments and scripts are skipped by the prescan: a commented-out meta or a
 #: ``document.write('<meta charset=…>')`` declares nothing.
 _SKIP_RE = re.compile(rb"<!--.*?-->|<script\b[^>]*>.*?</script\s*>", re.I | re.S)
-#: A meta tag, tolerant of junk (``httpequiv``, missing quotes, a missing ``>``).
-_META_RE = re.compile(rb"<meta\b([^<>]{0,1024})", re.I)
-#: The two above without IGNORECASE, for the lower-cased prescan bytes: the same spans (on
-#: bytes, IGNORECASE folds only ASCII letters, which ``bytes.lower`` folds), and the literal
-#: ``<`` prefixes then let ``re`` skip ahead (the case-insensitive scans cost more than the
+#: ``_SKIP_RE`` without IGNORECASE, and a meta tag tolerant of junk (``httpequiv``, missing
+#: quotes, a missing ``>``), for the lower-cased prescan bytes: the same spans (on bytes,
+#: IGNORECASE folds only ASCII letters, which ``bytes.lower`` folds), and the literal ``<``
+#: prefixes then let ``re`` skip ahead (the case-insensitive scans cost more than the
 #: lower-casing copy).
 _SKIP_LOW_RE = re.compile(rb"<!--.*?-->|<script\b[^>]*>.*?</script\s*>", re.S)
 _META_LOW_RE = re.compile(rb"<meta\b([^<>]{0,1024})")
