@@ -25,7 +25,9 @@ from .errors import NotAReport, ParseError
 from .gate import check_is_report
 from .grid import grid_of_rows, is_leaf_table, table_rows
 from .matrix import classify_grid, detect_template, read_matrix, read_matrix_text
-from .metadata import read_head, read_metadata, region_and_year
+from .metadata import read_metadata
+from .metadata_head import read_head
+from .metadata_title import region_and_year
 from .model import EncodingInfo, Fact, Metadata, Report, SpamBlock, Table
 from .script import to_simplified
 from .spam import clean_title, remove_spam, spam_lines, strip_pinyin

@@ -12,7 +12,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from selectolax.lexbor import LexborHTMLParser
 
-from parsers.metadata import read_head, read_metadata, region_and_year
+from parsers.metadata import read_metadata
+from parsers.metadata_head import read_head
+from parsers.metadata_title import region_and_year
 from parsers.model import Metadata
 from parsers.text import iter_segments
 
@@ -610,7 +612,7 @@ _LABEL_ALPHABET = "索引号发布日期机构文号主题分类来源时间标�
 @given(st.text(alphabet=st.sampled_from(_LABEL_ALPHABET), max_size=40))
 def test_label_matches_as_finditer(seg: str) -> None:
     """The pre-tested scan finds exactly what ``finditer`` finds."""
-    from parsers import metadata
+    from parsers import metadata_labels
 
-    got = [(m.span(), m.groupdict()) for m in metadata._label_matches(seg)]
-    assert got == [(m.span(), m.groupdict()) for m in metadata._LABEL_RE.finditer(seg)]
+    got = [(m.span(), m.groupdict()) for m in metadata_labels._label_matches(seg)]
+    assert got == [(m.span(), m.groupdict()) for m in metadata_labels._LABEL_RE.finditer(seg)]
