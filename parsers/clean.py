@@ -26,7 +26,8 @@ from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from parsers.chrome_lines import _CHROME_HINT, _tc, is_chrome_line
 from parsers.families import END_COMMENTS, END_SELECTORS, FAMILIES
-from parsers.measure import (
+from parsers.measure import PageStats, _measure
+from parsers.measure_totals import (
     _CANDIDATE_CJK,
     _CHARS_X,
     _LINK_X,
@@ -34,9 +35,7 @@ from parsers.measure import (
     _NODES_X,
     _ROWS_X,
     _TABLES_X,
-    PageStats,
     _is_end_comment,
-    _measure,
     _St,
 )
 from parsers.text import SKIP_TAGS, iter_segments

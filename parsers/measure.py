@@ -3,55 +3,50 @@
 ``PageStats`` (filled by ``_measure``) says, for every element under a root, how much CJK text
 it holds in and out of links, how many nodes, table rows and value cells, and how many
 statistics tables; the same walk yields the page's text segments and each block's slice of
-them, reading plain statistics tables in one piece (``_plain_table``). ``find_container`` uses
-it to pick the report's body and ``strip_chrome`` to decide what is chrome without walking the
-container again (``parsers.clean``). The walk is linear in the page size and never recurses
-(pages nest 10,000 deep).
+them, reading plain statistics tables in one piece (``parsers.measure_table``); what is counted
+and how it is packed is ``parsers.measure_totals``. ``find_container`` uses it to pick the
+report's body and ``strip_chrome`` to decide what is chrome without walking the container again
+(``parsers.clean``). The walk is linear in the page size and never recurses (pages nest 10,000
+deep).
 """
 
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass
-from functools import lru_cache
-from itertools import chain
-
 from selectolax.lexbor import LexborNode
 
-from parsers.chrome_lines import _words_pattern
 from parsers.families import END_COMMENTS
-from parsers.text import _TEXT_ID, BLOCK_TAGS, SKIP_TAGS, _tag_ids, normalize_space
+from parsers.measure_table import _plain_table
+from parsers.measure_totals import (
+    _BITS,
+    _BLOCK,
+    _CANDIDATE_CJK,
+    _CELL,
+    _CELLS_X,
+    _CHARS_X,
+    _COMMENT,
+    _KW_X,
+    _LINK_X,
+    _MASK,
+    _NODE,
+    _NODES_X,
+    _NUMS_X,
+    _ROW,
+    _ROWS_X,
+    _SHORT_TEXT,
+    _SKIPPED,
+    _TABLE,
+    _TABLES_X,
+    _TAG_KINDS,
+    _is_end_comment,
+    _is_value_cell,
+    _short_text_counts,
+    _St,
+    _tag_kind,
+    _text_counts,
+)
+from parsers.text import _TEXT_ID, SKIP_TAGS, normalize_space
 
 __all__ = ["PageStats"]
-
-_CANDIDATE_CJK = 30  # a family candidate with less non-link CJK text never wins
-_DIGIT = re.compile(r"\d")
-_VALUE_CELL = re.compile(
-    r"^[-+]?\d[\d,，.]*\s*(?:%|‰|[件条次个人万元篇项家份期场]{1,3})?\s*(?:[(（,，、].{0,40})?$"
-)
-_STAT_KW = re.compile(_words_pattern(("统计", "公开", "申请", "复议", "诉讼", "指标", "单位", "办理", "收费", "政府信息")))
-
-
-@dataclass(slots=True)
-class _St:
-    cjk: int = 0  # CJK characters outside links
-    link_cjk: int = 0
-    chars: int = 0  # all visible characters (white space collapsed)
-    nodes: int = 1  # elements in the subtree, itself included
-    nums: int = 0  # text nodes inside tables that hold a number
-    kw: int = 0  # statistics keywords inside tables (non-ASCII text only: they are Chinese)
-    rows: int = 0
-    num_cells: int = 0  # cells whose whole text is a value (``54835``, ``45478(政府热线)``, ``10个``)
-    stat_tables: int = 0  # innermost statistics tables inside (itself included)
-
-
-# The walk keeps all nine running totals of ``_St`` in one int, 32 bits each in field order, so a
-# snapshot is a reference and a subtree's totals one subtraction (no field ever reaches 2**32:
-# that would take a page of 4 GB). ``_X`` is the shift of field X.
-_BITS = 32
-_MASK = (1 << _BITS) - 1
-_CJK_X, _LINK_X, _CHARS_X, _NODES_X, _NUMS_X, _KW_X, _ROWS_X, _CELLS_X, _TABLES_X = range(0, 9 * _BITS, _BITS)
-_NODE, _NUM1, _ROW, _CELL, _TABLE = (1 << x for x in (_NODES_X, _NUMS_X, _ROWS_X, _CELLS_X, _TABLES_X))
 
 
 #: One element of a measured tree: preorder index just past its subtree, tag, the packed
@@ -209,254 +204,13 @@ class PageStats:
         return out
 
 
-def _is_end_comment(node: LexborNode) -> bool:
-    text = node.comment_content or ""
-    return any(m in text for m in END_COMMENTS)
-
-
-@lru_cache(maxsize=4096)
-def _is_value_cell(text: str) -> bool:
-    """Whether a cell's whole text is a value (cell texts like ``0`` repeat, hence the cache)."""
-    return bool(_VALUE_CELL.match(normalize_space(text)))
-
-
-def _text_counts(text: str) -> tuple[int, int, int, bool]:
-    """What a non-blank text node adds to the running totals: its characters (packed), its CJK
-    characters (to be packed as link text or not), what it adds inside a table (keywords and
-    the number count, packed), and whether a cell holding only it is a value cell."""
-    n_chars = len(text.strip())
-    n_cjk = 0 if text.isascii() else len(text) - len(_CJK_RUN.sub("", text))
-    in_table = len(_STAT_KW.findall(text)) << _KW_X if n_cjk else 0
-    cell = False
-    if _DIGIT.search(text):
-        in_table += _NUM1
-        cell = n_chars <= 40 and _is_value_cell(text)
-    return n_chars << _CHARS_X, n_cjk, in_table, cell
-
-
-#: ``_text_counts`` of short texts (cells and labels repeat on every page of a template)
-_short_text_counts = lru_cache(maxsize=4096)(_text_counts)
-_SHORT_TEXT = 80
-
 def _is_stat_table(d: int) -> bool:
     """Whether a table with the packed subtree totals ``d`` is an innermost statistics table."""
     return bool(not (d >> _TABLES_X) & _MASK and (d >> _CELLS_X) & _MASK >= 4 and (d >> _KW_X) & _MASK >= 2
                 and (d >> _ROWS_X) & _MASK >= 3 and ((d >> _LINK_X) & _MASK) * 2 < d & _MASK)
 
 
-_SECTION, _ROW_PART, _CELL_PART = 0, 1, 2
-#: tag id → part, for the elements a plain table may hold
-_TABLE_PARTS = {
-    **dict.fromkeys(_tag_ids(frozenset(("tbody", "thead", "tfoot"))), _SECTION),
-    **dict.fromkeys(_tag_ids(frozenset(("tr",))), _ROW_PART),
-    **dict.fromkeys(_tag_ids(frozenset(("td", "th"))), _CELL_PART),
-}
-
-
-def _plain_table(table: LexborNode, kinds: dict[int, tuple[int, str]]) -> tuple[int, list[str], list[LexborNode]] | None:
-    """The packed totals of what is inside ``table`` (as ``_measure`` counts them inside a table,
-    outside links; without the table's own node and statistics-table count), its segments, and
-    (at least) its elements with _CANDIDATE_CJK or more; None when it holds another table part
-    than sections, rows, cells and columns, a link, an element whose text is skipped, or an
-    end-marker comment. ``kinds`` is the walk's ``_TAG_KINDS``.
-
-    Read from ``traverse`` (lexbor walks, Python sees only the nodes, ≈ 6× cheaper than
-    navigating), which gives the preorder but not the nesting. The HTML parser fixes most of
-    it: a cell is in the last row before it, a row in the last section, any other element or
-    text after a cell is inside that cell, and text directly in a table, section or row is
-    ASCII white space (other text is moved before the table) — so white space between cells
-    only adds white space at the end of a cell's line. ``remove_spam`` only removes subtrees,
-    which keeps all that true. Inside a cell only blocks end lines, and a block ends once as
-    much text as its ``text()`` holds has passed (nothing but elements and white space can
-    follow unseen, and those change no line); an element of a cell with _CANDIDATE_CJK or more
-    counts as one (``_possible_families`` only needs a superset)."""
-    it = table.traverse(include_text=True)
-    next(it)  # the table itself
-    acc = 0
-    text_id, parts = _TEXT_ID, _TABLE_PARTS
-    short_cell_text, short = _short_cell_text, _SHORT_TEXT
-    lines: list[str] = []
-    texty: list[LexborNode] = []
-    buf: list[str] = []  # the line being built
-    n_texts = 0  # the cell's text nodes that are not white space
-    spaces: list[str] = []  # white space text nodes since the last other text
-    value = False  # whether a cell holding only the last text would be a value cell
-    line = ""  # the last text's line
-    blocks: list[int] = []  # the cell's open blocks: where their text ends (in ``read``)
-    read = 0  # how much of the cell's text has passed
-    inner: list[LexborNode] = []  # the cell's elements
-    cell: LexborNode | None = None
-    row: LexborNode | None = None
-    section: LexborNode | None = None
-    cell_at = row_at = section_at = 0
-    for node in chain(it, (None,)):
-        if node is not None:
-            tid = node.tag_id
-            if tid == text_id:
-                text = node.text_content
-                if not text:
-                    continue
-                if cell is None:
-                    if text.isspace():
-                        continue
-                    return None  # (not from the parser)
-                if blocks:
-                    if blocks[-1] == read:  # (the innermost block ends first)
-                        _end_blocks(blocks, read, buf, lines)
-                    read += len(text)
-                    if blocks and blocks[-1] < read:  # (the innermost ends first)
-                        return None  # (the lengths disagree)
-                if text.isspace():
-                    spaces.append(text)
-                    continue
-                if spaces:  # (white space that ends a line changes it not)
-                    if buf:
-                        buf.extend(spaces)
-                    spaces.clear()
-                n_texts += 1
-                buf.append(text)
-                inc, value, line = short_cell_text(text) if len(text) <= short else _cell_text(text)
-                acc += inc
-                continue
-            part = parts.get(tid)
-            if part is None:
-                if cell is None:
-                    if tid in _COLUMN_IDS:  # (no text: no line, nothing counted but the node)
-                        acc += _NODE
-                        continue
-                    return None
-                kind_tag = kinds.get(tid)
-                if kind_tag is None:
-                    kind_tag = kinds[tid] = _tag_kind(node, tid)
-                kind, tag = kind_tag
-                if kind < 0:
-                    if kind == _COMMENT and not _is_end_comment(node):
-                        continue
-                    return None
-                if kind == _SKIPPED or tag in _NOT_IN_CELLS:
-                    return None
-                if kind == _BLOCK:
-                    if blocks:
-                        if blocks[-1] == read:
-                            _end_blocks(blocks, read, buf, lines)
-                        if len(blocks) >= _MAX_CELL_BLOCKS:
-                            return None  # (each text is read once more per open block)
-                    else:
-                        read = 0
-                    if buf:  # a block opens: the line ends
-                        _flush(buf, lines)
-                    blocks.append(read if tag == "br" else read + len(node.text()))
-                inner.append(node)
-                acc += _NODE
-                continue
-        else:
-            part = _END_PART
-        if cell is not None:  # the cell ends: its last line, whether it is a value cell
-            if blocks:
-                if any(end != read for end in blocks):
-                    return None  # (the lengths disagree)
-                blocks.clear()
-            d = acc - cell_at
-            if spaces:
-                spaces.clear()
-            if n_texts == 1 and len(buf) == 1:  # one text, one line (most cells)
-                buf.clear()
-                if line:
-                    lines.append(line)
-                if value and len(inner) < 24:
-                    acc += _CELL
-            elif n_texts:
-                if buf:
-                    _flush(buf, lines)
-                if ((d >> _NUMS_X) & _MASK and (d >> _CHARS_X) & _MASK <= 40 and len(inner) < 24
-                        and _is_value_cell(cell.text())):
-                    acc += _CELL
-            n_texts = 0
-            if d & _MASK >= _CANDIDATE_CJK:
-                texty.append(cell)
-                texty.extend(inner)
-            if inner:
-                inner.clear()
-            cell = None
-        if part == _CELL_PART:
-            if row is None:
-                return None
-            cell, cell_at = node, acc
-            acc += _NODE
-            continue
-        if row is not None:
-            acc += _ROW
-            if (acc - row_at) & _MASK >= _CANDIDATE_CJK:
-                texty.append(row)
-            row = None
-        if part == _ROW_PART:
-            row, row_at = node, acc
-        else:
-            if section is not None and (acc - section_at) & _MASK >= _CANDIDATE_CJK:
-                texty.append(section)
-            section, section_at = node, acc
-        acc += _NODE
-    return acc - _NODE, lines, texty  # (the end counted as a section)
-
-
-def _cell_text(text: str) -> tuple[int, bool, str]:
-    """What a non-blank text node adds to the totals inside a table outside links, whether a
-    cell holding only it is a value cell, and its line (``_plain_table``)."""
-    n_chars, n_cjk, in_table, cell = _text_counts(text)
-    return n_chars + n_cjk + in_table, cell, normalize_space(text)
-
-
-_short_cell_text = lru_cache(maxsize=4096)(_cell_text)
-
-#: elements that a plain table's cell may not hold: what the parser may put directly in a table
-#: (table parts, forms) and links (their text is counted apart)
-_NOT_IN_CELLS = frozenset(("table", "caption", "colgroup", "col", "form", "a"))
-_COLUMN_IDS = _tag_ids(frozenset(("colgroup", "col")))
-_END_PART = -1
-
-
-def _flush(buf: list[str], lines: list[str]) -> None:
-    line = normalize_space(buf[0] if len(buf) == 1 else "".join(buf))
-    buf.clear()
-    if line:
-        lines.append(line)
-
-
-_MAX_CELL_BLOCKS = 8
-
-
-def _end_blocks(blocks: list[int], read: int, buf: list[str], lines: list[str]) -> None:
-    """``_plain_table``: the innermost blocks whose text has all passed end (one line break)."""
-    while blocks and blocks[-1] == read:
-        blocks.pop()
-    if buf:
-        _flush(buf, lines)
-
-
-_COUNTED_TAGS = frozenset(("tr", "td", "th", "table"))
-# What the walk does with a node, by ``tag_id`` (``node.tag`` builds a new string each time):
-# not entered, a block element, an inline element; a comment, another non-element node.
-_SKIPPED, _BLOCK, _INLINE, _COMMENT, _NOT_ELEMENT = 0, 1, 2, -1, -2
-#: tag id → (what, tag name), filled as the walk meets the ids. Only lexbor's fixed ids of the
-#: standard names are kept: an unknown name (``o:p``) gets an id that is an address in one
-#: document (another name may get it in the next; a walk keeps them in its own copy), and no
-#: address is below 2**16 (Linux maps no page there), while the fixed ids are a few hundred.
-_TAG_KINDS: dict[int, tuple[int, str]] = {}
-_FIXED_IDS = 1 << 16
-
-
-def _tag_kind(node: LexborNode, tid: int) -> tuple[int, str]:
-    """``_TAG_KINDS``' entry for a node (not a text node), cached when its id is a fixed one."""
-    tag = node.tag
-    if tag is None or tag[0] == "-":
-        out = (_COMMENT if tag == "-comment" else _NOT_ELEMENT, tag or "")
-    else:
-        out = (_SKIPPED if tag in SKIP_TAGS else _BLOCK if tag in BLOCK_TAGS else _INLINE, tag)
-    if tid < _FIXED_IDS:
-        _TAG_KINDS[tid] = out
-    return out
-  # the elements whose exit adds a count
-_CJK_RUN = re.compile(r"[\u3400-\u9fff]+")
+_COUNTED_TAGS = frozenset(("tr", "td", "th", "table"))  # the elements whose exit adds a count
 
 
 def _measure(root: LexborNode, into: PageStats | None = None, plain: bool = True) -> PageStats:
