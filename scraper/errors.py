@@ -11,7 +11,7 @@
     ├── FetchError (.url)
     │   ├── FetchTimeout
     │   ├── FetchStatusError (.status)
-    │   ├── FetchBlocked (.reason)     robots.txt, private address, WAF challenge
+    │   ├── FetchBlocked (.reason)     robots.txt, private address, scheme, redirect loop
     │   └── FetchTooLarge
     ├── ArchiveError                   the WARC archive or its catalogue is unusable
     ├── LockedError                    another run holds the lock
@@ -69,7 +69,8 @@ class FetchStatusError(FetchError):
 
 
 class FetchBlocked(FetchError):
-    """We refused or were refused: robots.txt, private address, scheme, WAF page."""
+    """We refused or were refused: robots.txt, private address, scheme, redirect loop. (A WAF
+    challenge answered with 2xx is not an error here: ``scraper.answers`` turns it into a give-up.)"""
 
     def __init__(self, message: str, *, url: str | None = None, reason: str = "") -> None:
         super().__init__(message, url=url)
