@@ -11,11 +11,11 @@ from __future__ import annotations
 
 import argparse
 import collections
-import statistics
 import time
 from collections.abc import Callable
 
 from bench.corpus import fixture_pages
+from bench.run import _time_per_page
 
 STAGES = (
     "decode_html", "strip_pinyin", "to_simplified", "_read_html", "_read_text", "read_head",
@@ -46,13 +46,8 @@ def _floor(data: bytes) -> int:
 
 
 def _rounds(fn: Callable[[bytes], object], pages: list[bytes], rounds: int) -> float:
-    per = []
-    for _ in range(rounds):
-        t = time.perf_counter()
-        for p in pages:
-            fn(p)
-        per.append((time.perf_counter() - t) / len(pages))
-    return statistics.median(per) * 1000
+    """Median ms per page over ``rounds`` (``bench.run``'s loop, after one warm-up round)."""
+    return _time_per_page(fn, pages, rounds)["ms_per_page"]
 
 
 def main(argv: list[str] | None = None) -> int:
